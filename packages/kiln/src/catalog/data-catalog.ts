@@ -1,0 +1,154 @@
+import { CatalogError, DatasetError, KilnError } from "../errors/index.js";
+import { didYouMean } from "../utils/index.js";
+import { type Dataset, isDataset } from "./dataset.js";
+import { MemoryDataset } from "./memory-dataset.js";
+
+/** Options of {@link DataCatalog.add}. */
+export interface AddOptions {
+  /** Replace a dataset of the same name instead of failing. */
+  replace?: boolean;
+}
+
+type Operation = "load" | "save" | "check whether it exists" | "release";
+
+/**
+ * Names → datasets. Every load and save goes through here, so that errors name the dataset and wrap
+ * the dataset's own error as `cause`.
+ *
+ * @example
+ * const catalog = new DataCatalog({ raw: new MemoryDataset(rows) });
+ * const outputs = await new SequentialRunner().run(pipe, catalog);
+ */
+export class DataCatalog {
+  readonly #datasets = new Map<string, Dataset>();
+
+  constructor(datasets: Readonly<Record<string, Dataset>> = {}) {
+    for (const [name, dataset] of Object.entries(datasets)) this.add(name, dataset);
+  }
+
+  /** Registers `dataset` under `name`. @throws CatalogError when the name is taken (unless `replace`). */
+  add(name: string, dataset: Dataset, options: AddOptions = {}): this {
+    if (!isDataset(dataset)) {
+      throw new CatalogError("KILN_CATALOG_NOT_A_DATASET", `"${name}" is not a dataset: it lacks load/save/exists/describe.`, {
+        hint: "Wrap plain values with new MemoryDataset(value), or use catalog.addData({ name: value }).",
+      });
+    }
+    if (!options.replace && this.#datasets.has(name)) {
+      throw new CatalogError("KILN_CATALOG_DATASET_EXISTS", `The catalog already has a dataset named "${name}".`, {
+        hint: "Pass { replace: true } to replace it.",
+      });
+    }
+    this.#datasets.set(name, dataset);
+    return this;
+  }
+
+  /** Adds each value as a {@link MemoryDataset} (Kedro's `add_feed_dict`). */
+  addData(values: Readonly<Record<string, unknown>>, options: AddOptions = {}): this {
+    for (const [name, value] of Object.entries(values)) {
+      this.add(name, isDataset(value) ? value : new MemoryDataset(value), options);
+    }
+    return this;
+  }
+
+  /**
+   * Adds `parameters` (the whole object) and `params:<path>` for every nested key path, so nodes can
+   * read `params:model_options.test_size`. Existing parameters are replaced.
+   */
+  addParameters(parameters: Readonly<Record<string, unknown>>): this {
+    const add = (name: string, value: unknown) => this.add(name, new MemoryDataset(value), { replace: true });
+    add("parameters", parameters);
+    const walk = (prefix: string, value: unknown) => {
+      add(`params:${prefix}`, value);
+      if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+        for (const [k, v] of Object.entries(value)) walk(`${prefix}.${k}`, v);
+      }
+    };
+    for (const [k, v] of Object.entries(parameters)) walk(k, v);
+    return this;
+  }
+
+  has(name: string): boolean {
+    return this.#datasets.has(name);
+  }
+
+  /** The dataset registered as `name`. @throws CatalogError with a did-you-mean when there is none. */
+  get(name: string): Dataset {
+    const dataset = this.#datasets.get(name);
+    if (dataset === undefined) {
+      throw new CatalogError("KILN_CATALOG_DATASET_NOT_FOUND", `The catalog has no dataset named "${name}".`, {
+        hint: didYouMean(name, this.#datasets.keys()) ?? "Declare it in the catalog (conf/base/catalog.yml) or add it with catalog.add().",
+      });
+    }
+    return dataset;
+  }
+
+  /** Dataset names, sorted; with `pattern`, only the names it matches (a RegExp, or a substring). */
+  list(pattern?: string | RegExp): string[] {
+    const names = [...this.#datasets.keys()].sort();
+    if (pattern === undefined) return names;
+    return names.filter((n) => (typeof pattern === "string" ? n.includes(pattern) : pattern.test(n)));
+  }
+
+  async load<T = unknown>(name: string): Promise<T> {
+    const dataset = this.get(name);
+    try {
+      return (await dataset.load()) as T;
+    } catch (error) {
+      throw wrap(error, name, dataset, "load");
+    }
+  }
+
+  async save(name: string, data: unknown): Promise<void> {
+    const dataset = this.get(name);
+    try {
+      await dataset.save(data);
+    } catch (error) {
+      throw wrap(error, name, dataset, "save");
+    }
+  }
+
+  /** False for names the catalog does not have (as Kedro's). */
+  async exists(name: string): Promise<boolean> {
+    const dataset = this.#datasets.get(name);
+    if (dataset === undefined) return false;
+    try {
+      return Boolean(await dataset.exists());
+    } catch (error) {
+      throw wrap(error, name, dataset, "check whether it exists");
+    }
+  }
+
+  async release(name: string): Promise<void> {
+    const dataset = this.#datasets.get(name);
+    if (dataset?.release === undefined) return;
+    try {
+      await dataset.release();
+    } catch (error) {
+      throw wrap(error, name, dataset, "release");
+    }
+  }
+
+  /** Each dataset's `describe()`, by name. */
+  describe(): Record<string, Record<string, unknown>> {
+    return Object.fromEntries(this.list().map((n) => [n, this.#datasets.get(n)!.describe()]));
+  }
+
+  /** A new catalog with the same dataset objects, to add run-local datasets to without touching this one. */
+  shallowCopy(): DataCatalog {
+    const copy = new DataCatalog();
+    for (const [name, ds] of this.#datasets) copy.#datasets.set(name, ds);
+    return copy;
+  }
+}
+
+function wrap(error: unknown, name: string, dataset: Dataset, operation: Operation): KilnError {
+  const type = String(dataset.describe().type ?? dataset.constructor.name);
+  const reason = error instanceof Error ? error.message : String(error);
+  const message = `Could not ${operation} dataset "${name}" (${type}): ${reason}`;
+  if (error instanceof KilnError) {
+    const Kind = error.constructor as new (code: string, message: string, options: object) => KilnError;
+    return new Kind(error.code, message, { hint: error.hint, cause: error });
+  }
+  const code = operation === "load" ? "KILN_DATASET_LOAD_FAILED" : operation === "save" ? "KILN_DATASET_SAVE_FAILED" : "KILN_DATASET_FAILED";
+  return new DatasetError(code, message, { cause: error });
+}

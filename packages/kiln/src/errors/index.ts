@@ -1,0 +1,10 @@
+export {
+  CatalogError,
+  DatasetError,
+  HookError,
+  KilnError,
+  type KilnErrorOptions,
+  NodeError,
+  PipelineError,
+  RunnerError,
+} from "./kiln-error.js";

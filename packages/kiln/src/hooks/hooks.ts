@@ -1,0 +1,89 @@
+import type { DataCatalog, MaybePromise } from "../catalog/index.js";
+import type { Node, Pipeline } from "../pipeline/index.js";
+
+/** What a run was asked to do, as hooks and the session record see it. */
+export interface RunParams {
+  runId: string;
+  /** The runner's name: `SequentialRunner`, `ConcurrentRunner`, `ParallelRunner`, … */
+  runner: string;
+  pipelineName?: string;
+  /** Anything else the caller records (CLI options, env, …). */
+  [key: string]: unknown;
+}
+
+/** Arguments common to node hooks. */
+export interface NodeHookContext {
+  node: Node;
+  catalog: DataCatalog;
+  /** Input values by dataset name. */
+  inputs: Readonly<Record<string, unknown>>;
+  /** True when the runner loads and saves several datasets at once (ConcurrentRunner, ParallelRunner). */
+  isAsync: boolean;
+  runId: string;
+}
+
+/** Arguments common to pipeline hooks. */
+export interface PipelineHookContext {
+  runParams: RunParams;
+  pipeline: Pipeline;
+  catalog: DataCatalog;
+}
+
+/**
+ * Kiln's lifecycle hooks, Kedro's set with one context object each (adding a field never breaks a
+ * plugin). Every method is optional and may be async; implementations run in registration order.
+ */
+export interface Hooks {
+  afterContextCreated?(ctx: { context: unknown }): MaybePromise<void>;
+  afterCatalogCreated?(ctx: {
+    catalog: DataCatalog;
+    conf?: Record<string, unknown>;
+    parameters?: Record<string, unknown>;
+    saveVersion?: string;
+    loadVersions?: Record<string, string>;
+  }): MaybePromise<void>;
+  beforePipelineRun?(ctx: PipelineHookContext): MaybePromise<void>;
+  afterPipelineRun?(ctx: PipelineHookContext & { runResult: Record<string, unknown> }): MaybePromise<void>;
+  onPipelineError?(ctx: PipelineHookContext & { error: Error }): MaybePromise<void>;
+  /** May return replacement values for some inputs (dataset name → value). */
+  beforeNodeRun?(ctx: NodeHookContext): MaybePromise<Record<string, unknown> | undefined | void>;
+  afterNodeRun?(ctx: NodeHookContext & { outputs: Readonly<Record<string, unknown>> }): MaybePromise<void>;
+  onNodeError?(ctx: NodeHookContext & { error: Error }): MaybePromise<void>;
+  beforeDatasetLoaded?(ctx: { datasetName: string; node: Node }): MaybePromise<void>;
+  afterDatasetLoaded?(ctx: { datasetName: string; data: unknown; node: Node }): MaybePromise<void>;
+  beforeDatasetSaved?(ctx: { datasetName: string; data: unknown; node: Node }): MaybePromise<void>;
+  afterDatasetSaved?(ctx: { datasetName: string; data: unknown; node: Node }): MaybePromise<void>;
+}
+
+/** The name of a lifecycle hook. */
+export type HookName = keyof Hooks;
+
+/** The context object a hook receives. */
+export type HookContext<K extends HookName> = Parameters<NonNullable<Hooks[K]>>[0];
+
+/**
+ * An extension: hooks now; dataset types and CLI commands are read by the catalog and CLI layers.
+ */
+export interface Plugin {
+  name: string;
+  hooks?: Hooks;
+  /** Dataset types by short name (`type:` in catalog.yml). */
+  datasets?: Record<string, unknown>;
+  /** CLI commands this plugin adds. */
+  commands?: unknown[];
+}
+
+export const HOOK_NAMES: readonly HookName[] = [
+  "afterContextCreated",
+  "afterCatalogCreated",
+  "beforePipelineRun",
+  "afterPipelineRun",
+  "onPipelineError",
+  "beforeNodeRun",
+  "afterNodeRun",
+  "onNodeError",
+  "beforeDatasetLoaded",
+  "afterDatasetLoaded",
+  "beforeDatasetSaved",
+  "afterDatasetSaved",
+];

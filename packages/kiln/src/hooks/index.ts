@@ -1,0 +1,11 @@
+export { HookManager } from "./hook-manager.js";
+export {
+  HOOK_NAMES,
+  type HookContext,
+  type HookName,
+  type Hooks,
+  type NodeHookContext,
+  type PipelineHookContext,
+  type Plugin,
+  type RunParams,
+} from "./hooks.js";

@@ -1,0 +1,11 @@
+export {
+  createLogger,
+  getDefaultLogger,
+  LOG_LEVELS,
+  type Logger,
+  type LogLevel,
+  type LogRecord,
+  type LogSink,
+  setDefaultLogger,
+  stderrSink,
+} from "./logger.js";

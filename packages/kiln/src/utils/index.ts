@@ -1,0 +1,1 @@
+export { closestMatches, didYouMean, quoteList } from "./did-you-mean.js";
