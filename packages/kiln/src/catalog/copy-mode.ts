@@ -25,7 +25,8 @@ export function inferCopyMode(value: unknown): CopyMode {
 
 function copyBinary(value: ArrayBuffer | ArrayBufferView): ArrayBuffer | ArrayBufferView {
   if (value instanceof ArrayBuffer) return value.slice(0);
-  if (value instanceof DataView) return new DataView(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength));
+  if (value instanceof DataView)
+    return new DataView(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength));
   return (value as unknown as { slice(): ArrayBufferView }).slice();
 }
 

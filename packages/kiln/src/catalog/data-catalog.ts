@@ -29,14 +29,22 @@ export class DataCatalog {
   /** Registers `dataset` under `name`. @throws CatalogError when the name is taken (unless `replace`). */
   add(name: string, dataset: Dataset, options: AddOptions = {}): this {
     if (!isDataset(dataset)) {
-      throw new CatalogError("KILN_CATALOG_NOT_A_DATASET", `"${name}" is not a dataset: it lacks load/save/exists/describe.`, {
-        hint: "Wrap plain values with new MemoryDataset(value), or use catalog.addData({ name: value }).",
-      });
+      throw new CatalogError(
+        "KILN_CATALOG_NOT_A_DATASET",
+        `"${name}" is not a dataset: it lacks load/save/exists/describe.`,
+        {
+          hint: "Wrap plain values with new MemoryDataset(value), or use catalog.addData({ name: value }).",
+        },
+      );
     }
     if (!options.replace && this.#datasets.has(name)) {
-      throw new CatalogError("KILN_CATALOG_DATASET_EXISTS", `The catalog already has a dataset named "${name}".`, {
-        hint: "Pass { replace: true } to replace it.",
-      });
+      throw new CatalogError(
+        "KILN_CATALOG_DATASET_EXISTS",
+        `The catalog already has a dataset named "${name}".`,
+        {
+          hint: "Pass { replace: true } to replace it.",
+        },
+      );
     }
     this.#datasets.set(name, dataset);
     return this;
@@ -75,9 +83,15 @@ export class DataCatalog {
   get(name: string): Dataset {
     const dataset = this.#datasets.get(name);
     if (dataset === undefined) {
-      throw new CatalogError("KILN_CATALOG_DATASET_NOT_FOUND", `The catalog has no dataset named "${name}".`, {
-        hint: didYouMean(name, this.#datasets.keys()) ?? "Declare it in the catalog (conf/base/catalog.yml) or add it with catalog.add().",
-      });
+      throw new CatalogError(
+        "KILN_CATALOG_DATASET_NOT_FOUND",
+        `The catalog has no dataset named "${name}".`,
+        {
+          hint:
+            didYouMean(name, this.#datasets.keys()) ??
+            "Declare it in the catalog (conf/base/catalog.yml) or add it with catalog.add().",
+        },
+      );
     }
     return dataset;
   }
@@ -149,6 +163,11 @@ function wrap(error: unknown, name: string, dataset: Dataset, operation: Operati
     const Kind = error.constructor as new (code: string, message: string, options: object) => KilnError;
     return new Kind(error.code, message, { hint: error.hint, cause: error });
   }
-  const code = operation === "load" ? "KILN_DATASET_LOAD_FAILED" : operation === "save" ? "KILN_DATASET_SAVE_FAILED" : "KILN_DATASET_FAILED";
+  const code =
+    operation === "load"
+      ? "KILN_DATASET_LOAD_FAILED"
+      : operation === "save"
+        ? "KILN_DATASET_SAVE_FAILED"
+        : "KILN_DATASET_FAILED";
   return new DatasetError(code, message, { cause: error });
 }

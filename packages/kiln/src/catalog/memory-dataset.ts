@@ -36,9 +36,13 @@ export class MemoryDataset<T = unknown> implements Dataset<T, T> {
   load(): T {
     const data = this.#data;
     if (data === EMPTY) {
-      throw new DatasetError("KILN_DATASET_NOT_SAVED", "The memory dataset has no data: nothing was saved to it yet.", {
-        hint: "Check that the node producing it ran, or give the data to the catalog before the run.",
-      });
+      throw new DatasetError(
+        "KILN_DATASET_NOT_SAVED",
+        "The memory dataset has no data: nothing was saved to it yet.",
+        {
+          hint: "Check that the node producing it ran, or give the data to the catalog before the run.",
+        },
+      );
     }
     return copyWithMode(data, this.#modeFor(data)) as T;
   }
@@ -58,7 +62,17 @@ export class MemoryDataset<T = unknown> implements Dataset<T, T> {
   describe(): Record<string, unknown> {
     const data = this.#data;
     const dataType =
-      data === EMPTY ? null : data === null ? "null" : typeof data === "object" ? data.constructor?.name ?? "Object" : typeof data;
-    return { type: "MemoryDataset", dataType, copyMode: this.copyMode ?? (data === EMPTY ? null : inferCopyMode(data)) };
+      data === EMPTY
+        ? null
+        : data === null
+          ? "null"
+          : typeof data === "object"
+            ? (data.constructor?.name ?? "Object")
+            : typeof data;
+    return {
+      type: "MemoryDataset",
+      dataType,
+      copyMode: this.copyMode ?? (data === EMPTY ? null : inferCopyMode(data)),
+    };
   }
 }

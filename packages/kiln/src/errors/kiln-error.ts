@@ -25,7 +25,9 @@ export class KilnError extends Error {
 
   /** The message followed by the hint, as the CLI prints it. */
   toDisplayString(): string {
-    return this.hint ? `${this.code}: ${this.message}\n  hint: ${this.hint}` : `${this.code}: ${this.message}`;
+    return this.hint
+      ? `${this.code}: ${this.message}\n  hint: ${this.hint}`
+      : `${this.code}: ${this.message}`;
   }
 }
 

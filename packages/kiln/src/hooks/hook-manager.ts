@@ -28,19 +28,30 @@ export class HookManager {
       });
     }
     if (this.#plugins.some((p) => p.name === plugin.name)) {
-      throw new HookError("KILN_HOOK_DUPLICATE_PLUGIN", `A plugin named "${plugin.name}" is already registered.`, {
-        hint: "Register each plugin once, or give the second one another name.",
-      });
+      throw new HookError(
+        "KILN_HOOK_DUPLICATE_PLUGIN",
+        `A plugin named "${plugin.name}" is already registered.`,
+        {
+          hint: "Register each plugin once, or give the second one another name.",
+        },
+      );
     }
     const hooks = plugin.hooks ?? {};
     for (const [name, fn] of Object.entries(hooks)) {
       if (!(HOOK_NAMES as string[]).includes(name)) {
-        throw new HookError("KILN_HOOK_UNKNOWN", `Plugin "${plugin.name}" defines an unknown hook "${name}".`, {
-          hint: didYouMean(name, HOOK_NAMES) ?? `Known hooks: ${HOOK_NAMES.join(", ")}.`,
-        });
+        throw new HookError(
+          "KILN_HOOK_UNKNOWN",
+          `Plugin "${plugin.name}" defines an unknown hook "${name}".`,
+          {
+            hint: didYouMean(name, HOOK_NAMES) ?? `Known hooks: ${HOOK_NAMES.join(", ")}.`,
+          },
+        );
       }
       if (typeof fn !== "function") {
-        throw new HookError("KILN_HOOK_NOT_A_FUNCTION", `Plugin "${plugin.name}": hook "${name}" must be a function.`);
+        throw new HookError(
+          "KILN_HOOK_NOT_A_FUNCTION",
+          `Plugin "${plugin.name}": hook "${name}" must be a function.`,
+        );
       }
       const list = this.#byHook.get(name as HookName) ?? [];
       list.push({ plugin: plugin.name, fn: fn as (ctx: unknown) => unknown, self: hooks });

@@ -46,6 +46,7 @@ export interface Hooks {
   afterPipelineRun?(ctx: PipelineHookContext & { runResult: Record<string, unknown> }): MaybePromise<void>;
   onPipelineError?(ctx: PipelineHookContext & { error: Error }): MaybePromise<void>;
   /** May return replacement values for some inputs (dataset name → value). */
+  // biome-ignore lint/suspicious/noConfusingVoidType: lets hooks that return nothing type-check
   beforeNodeRun?(ctx: NodeHookContext): MaybePromise<Record<string, unknown> | undefined | void>;
   afterNodeRun?(ctx: NodeHookContext & { outputs: Readonly<Record<string, unknown>> }): MaybePromise<void>;
   onNodeError?(ctx: NodeHookContext & { error: Error }): MaybePromise<void>;

@@ -37,7 +37,12 @@ export function createLogger(options: { level?: LogLevel; sink?: LogSink } = {})
   const sink = options.sink ?? stderrSink;
   const threshold = rank[level];
   const emit = (lvl: Exclude<LogLevel, "silent">, message: string, fields?: Record<string, unknown>) => {
-    if (rank[lvl] >= threshold) sink(fields ? { level: lvl, message, time: Date.now(), fields } : { level: lvl, message, time: Date.now() });
+    if (rank[lvl] >= threshold)
+      sink(
+        fields
+          ? { level: lvl, message, time: Date.now(), fields }
+          : { level: lvl, message, time: Date.now() },
+      );
   };
   return {
     level,

@@ -19,9 +19,9 @@ export function indexDatasets(nodes: readonly Node[]): DatasetIndex {
       const base = stripTranscoding(out);
       const existing = producer.get(base);
       if (existing) {
-        let names = clashes.get(base);
-        if (!names) clashes.set(base, (names = new Set([existing.name])));
+        const names = clashes.get(base) ?? new Set([existing.name]);
         names.add(n.name);
+        clashes.set(base, names);
       } else producer.set(base, n);
     }
     for (const input of n.inputs) {
@@ -54,7 +54,7 @@ const byName = (a: Node, b: Node) => (a.name < b.name ? -1 : a.name > b.name ? 1
  */
 export function layerNodes(nodes: readonly Node[], index: DatasetIndex): Node[][] {
   const position = new Map<Node, number>();
-  nodes.forEach((n, i) => position.set(n, i));
+  for (let i = 0; i < nodes.length; i++) position.set(nodes[i]!, i);
   const pending = new Int32Array(nodes.length);
   const children: number[][] = new Array(nodes.length);
   for (let i = 0; i < nodes.length; i++) children[i] = [];

@@ -65,7 +65,8 @@ export function pipeline(items: PipelineLike, options?: ModularPipelineOptions):
   if (!options) return base;
   const { namespace } = options;
   if (namespace !== undefined) validateNamespace(namespace, "pipeline()");
-  const tags = options.tags === undefined ? [] : typeof options.tags === "string" ? [options.tags] : [...options.tags];
+  const tags =
+    options.tags === undefined ? [] : typeof options.tags === "string" ? [options.tags] : [...options.tags];
   for (const t of tags) validateTag(t, "pipeline()");
 
   const inputs = toRecord(options.inputs);
@@ -80,7 +81,12 @@ export function pipeline(items: PipelineLike, options?: ModularPipelineOptions):
   const freeBases = new Set(freeInputs.map(stripTranscoding));
   const paramInputs = [...inputs.keys()].filter(isParameter);
   if (paramInputs.length > 0) {
-    badRemap("parameters go in `parameters`, not `inputs`", paramInputs, freeInputs, "Move them to `parameters`.");
+    badRemap(
+      "parameters go in `parameters`, not `inputs`",
+      paramInputs,
+      freeInputs,
+      "Move them to `parameters`.",
+    );
   }
   const notFree = [...inputs.keys()].filter((k) => !freeBases.has(stripTranscoding(k)));
   if (notFree.length > 0) badRemap("they are not free inputs of the pipeline", notFree, freeInputs);

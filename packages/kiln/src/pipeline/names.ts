@@ -32,9 +32,13 @@ export function isParameter(name: string): boolean {
 /** Throws unless `name` is a valid node name (letters, digits, `_`, `-`, `.`; not starting with `.` or `-`). */
 export function validateNodeName(name: string, where: string): void {
   if (typeof name !== "string" || !NAME_RE.test(name)) {
-    throw new PipelineError("KILN_NODE_INVALID_NAME", `${where}: node name ${JSON.stringify(name)} is not valid.`, {
-      hint: "Node names use letters, digits, '_', '-' and '.', and start with a letter, digit or '_' (e.g. \"split_data\").",
-    });
+    throw new PipelineError(
+      "KILN_NODE_INVALID_NAME",
+      `${where}: node name ${JSON.stringify(name)} is not valid.`,
+      {
+        hint: "Node names use letters, digits, '_', '-' and '.', and start with a letter, digit or '_' (e.g. \"split_data\").",
+      },
+    );
   }
 }
 
@@ -53,7 +57,9 @@ export function validateNamespace(namespace: string, where: string): void {
     throw new PipelineError(
       "KILN_NODE_INVALID_NAMESPACE",
       `${where}: namespace ${JSON.stringify(namespace)} is not valid.`,
-      { hint: 'A namespace is dot-separated words of letters, digits, "_" and "-" (e.g. "data_science.active").' },
+      {
+        hint: 'A namespace is dot-separated words of letters, digits, "_" and "-" (e.g. "data_science.active").',
+      },
     );
   }
 }

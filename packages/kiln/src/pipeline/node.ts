@@ -1,6 +1,12 @@
 import { NodeError, PipelineError } from "../errors/index.js";
 import { shortHash } from "./hash.js";
-import { stripTranscoding, validateDatasetName, validateNamespace, validateNodeName, validateTag } from "./names.js";
+import {
+  stripTranscoding,
+  validateDatasetName,
+  validateNamespace,
+  validateNodeName,
+  validateTag,
+} from "./names.js";
 
 /** How a node names its inputs: one dataset, a list (positional arguments) or a record (one object argument). */
 export type NodeInputs = string | readonly string[] | Readonly<Record<string, string>> | null | undefined;
@@ -143,9 +149,13 @@ export class Node {
     for (const out of this.outputs) {
       const base = stripTranscoding(out);
       if (seen.has(base)) {
-        throw new PipelineError("KILN_NODE_DUPLICATE_OUTPUT", `${where} names output "${base}" more than once.`, {
-          hint: "Give each output its own dataset name.",
-        });
+        throw new PipelineError(
+          "KILN_NODE_DUPLICATE_OUTPUT",
+          `${where} names output "${base}" more than once.`,
+          {
+            hint: "Give each output its own dataset name.",
+          },
+        );
       }
       seen.add(base);
     }
@@ -154,7 +164,7 @@ export class Node {
         throw new PipelineError(
           "KILN_NODE_SELF_LOOP",
           `${where} reads and writes the same dataset "${input}" (transcoded names count as the same dataset).`,
-          { hint: "Write the result to a new dataset name, e.g. \"" + stripTranscoding(input) + '_updated".' },
+          { hint: 'Write the result to a new dataset name, e.g. "' + stripTranscoding(input) + '_updated".' },
         );
       }
     }
@@ -189,7 +199,8 @@ export class Node {
         break;
       }
     }
-    if (result !== null && typeof (result as PromiseLike<unknown>)?.then === "function") result = await result;
+    if (result !== null && typeof (result as PromiseLike<unknown>)?.then === "function")
+      result = await result;
     return this.outputsFromResult(result);
   }
 
@@ -221,9 +232,14 @@ export class Node {
         const extra = Object.keys(record).filter((k) => !shape.keys.includes(k));
         if (missing.length > 0 || extra.length > 0) {
           const parts = [];
-          if (missing.length) parts.push(`missing key${missing.length > 1 ? "s" : ""} ${JSON.stringify(missing)}`);
-          if (extra.length) parts.push(`unexpected key${extra.length > 1 ? "s" : ""} ${JSON.stringify(extra)}`);
-          throw this.shapeError(`an object with keys ${JSON.stringify(shape.keys)}`, `an object with ${parts.join(" and ")}`);
+          if (missing.length)
+            parts.push(`missing key${missing.length > 1 ? "s" : ""} ${JSON.stringify(missing)}`);
+          if (extra.length)
+            parts.push(`unexpected key${extra.length > 1 ? "s" : ""} ${JSON.stringify(extra)}`);
+          throw this.shapeError(
+            `an object with keys ${JSON.stringify(shape.keys)}`,
+            `an object with ${parts.join(" and ")}`,
+          );
         }
         const out: Record<string, unknown> = {};
         for (let i = 0; i < shape.keys.length; i++) out[shape.names[i]!] = record[shape.keys[i]!];
@@ -244,7 +260,11 @@ export class Node {
    * A copy with datasets renamed, a namespace prefixed and tags added (used by modular pipelines).
    * @internal
    */
-  withChanges(changes: { rename?: (dataset: string) => string; namespace?: string; tags?: Iterable<string> }): Node {
+  withChanges(changes: {
+    rename?: (dataset: string) => string;
+    namespace?: string;
+    tags?: Iterable<string>;
+  }): Node {
     const rename = changes.rename;
     const namespace = changes.namespace
       ? this.namespace
@@ -306,15 +326,22 @@ export class Node {
  */
 export function node<F extends (...args: any[]) => unknown>(options: NodeOptions<F>): Node {
   if (options === null || typeof options !== "object") {
-    throw new PipelineError("KILN_NODE_INVALID_FUNC", "node() takes one options object { func, inputs, outputs, ... }.");
+    throw new PipelineError(
+      "KILN_NODE_INVALID_FUNC",
+      "node() takes one options object { func, inputs, outputs, ... }.",
+    );
   }
   const { func, inputs, outputs, name, namespace } = options;
   const label = name ?? func?.name ?? "<anonymous>";
   const where = `Node "${label}"`;
   if (typeof func !== "function") {
-    throw new PipelineError("KILN_NODE_INVALID_FUNC", `${where}: func must be a function, got ${describeValue(func)}.`, {
-      hint: "Pass the function itself: node({ func: myFunction, inputs, outputs }).",
-    });
+    throw new PipelineError(
+      "KILN_NODE_INVALID_FUNC",
+      `${where}: func must be a function, got ${describeValue(func)}.`,
+      {
+        hint: "Pass the function itself: node({ func: myFunction, inputs, outputs }).",
+      },
+    );
   }
   const inputShape = toShape(inputs, where, "inputs");
   const outputShape = toShape(outputs, where, "outputs");
@@ -328,7 +355,8 @@ export function node<F extends (...args: any[]) => unknown>(options: NodeOptions
     baseName = `${fn}__${shortHash(key)}`;
   }
   if (namespace !== undefined) validateNamespace(namespace, where);
-  const tagList = options.tags === undefined ? [] : typeof options.tags === "string" ? [options.tags] : [...options.tags];
+  const tagList =
+    options.tags === undefined ? [] : typeof options.tags === "string" ? [options.tags] : [...options.tags];
   for (const tag of tagList) validateTag(tag, where);
   return new Node({ func, baseName, namespace, tags: new Set(tagList), inputShape, outputShape });
 }

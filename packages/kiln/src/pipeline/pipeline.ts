@@ -44,7 +44,10 @@ function* flatten(items: PipelineLike): Generator<Node> {
       }
     }
   } else {
-    throw new PipelineError("KILN_PIPELINE_INVALID_ITEM", "pipeline() takes a node, a pipeline or a list of them.");
+    throw new PipelineError(
+      "KILN_PIPELINE_INVALID_ITEM",
+      "pipeline() takes a node, a pipeline or a list of them.",
+    );
   }
 }
 
@@ -214,7 +217,10 @@ export class Pipeline {
       throw new PipelineError(
         "KILN_PIPELINE_UNKNOWN_NAMESPACE",
         `No node of the pipeline is in namespace ${quoteList(unknown)}.`,
-        { hint: hint.length > 0 ? hint.join(" ") : `Namespaces here: ${quoteList(this.namespaces()) || "none"}.` },
+        {
+          hint:
+            hint.length > 0 ? hint.join(" ") : `Namespaces here: ${quoteList(this.namespaces()) || "none"}.`,
+        },
       );
     }
     return new Pipeline(this.#nodes.filter((n) => namespaces.some((ns) => inNamespace(n.namespace, ns))));
@@ -250,9 +256,13 @@ export class Pipeline {
     const unknownTags = tags.filter((t) => !this.#nodes.some((n) => n.tags.has(t)));
     if (unknownTags.length > 0) {
       const hint = unknownTags.map((t) => didYouMean(t, this.tags())).filter(Boolean);
-      throw new PipelineError("KILN_PIPELINE_UNKNOWN_TAG", `No node of the pipeline has tag ${quoteList(unknownTags)}.`, {
-        hint: hint.length > 0 ? hint.join(" ") : `Tags here: ${quoteList(this.tags()) || "none"}.`,
-      });
+      throw new PipelineError(
+        "KILN_PIPELINE_UNKNOWN_TAG",
+        `No node of the pipeline has tag ${quoteList(unknownTags)}.`,
+        {
+          hint: hint.length > 0 ? hint.join(" ") : `Tags here: ${quoteList(this.tags()) || "none"}.`,
+        },
+      );
     }
     const subsets: Pipeline[] = [];
     const apply = (values: string[], slice: (...names: string[]) => Pipeline) => {
@@ -271,9 +281,13 @@ export class Pipeline {
       keep = new Set([...keep].filter((n) => names.has(n)));
     }
     if (keep.size === 0) {
-      throw new PipelineError("KILN_PIPELINE_EMPTY_FILTER", "No node is left after applying all the given filters.", {
-        hint: "The filters intersect: check that the nodes, tags, namespaces and datasets you named overlap.",
-      });
+      throw new PipelineError(
+        "KILN_PIPELINE_EMPTY_FILTER",
+        "No node is left after applying all the given filters.",
+        {
+          hint: "The filters intersect: check that the nodes, tags, namespaces and datasets you named overlap.",
+        },
+      );
     }
     return new Pipeline(this.#nodes.filter((n) => keep.has(n.name)));
   }
@@ -287,7 +301,11 @@ export class Pipeline {
 
   /** A readable summary: free inputs, nodes in execution order, free outputs. */
   describe(): string {
-    const lines = ["#### Pipeline execution order ####", `Inputs: ${this.inputs().join(", ") || "(none)"}`, ""];
+    const lines = [
+      "#### Pipeline execution order ####",
+      `Inputs: ${this.inputs().join(", ") || "(none)"}`,
+      "",
+    ];
     for (const n of this.#nodes) lines.push(n.name);
     lines.push("", `Outputs: ${this.outputs().join(", ") || "(none)"}`, "##################################");
     return lines.join("\n");

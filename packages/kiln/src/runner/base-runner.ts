@@ -8,7 +8,7 @@ import { didYouMean, quoteList } from "../utils/index.js";
 import { nodesWithMissingOutputs } from "./missing-outputs.js";
 import { type ExecuteNode, NodeFunctionFailure, runNodeTask, type TaskEnv } from "./node-task.js";
 import { resumeMessage } from "./resume.js";
-import type { RunOptions, Runner, RunResult } from "./runner.js";
+import type { Runner, RunOptions, RunResult } from "./runner.js";
 
 /** Options every runner takes. */
 export interface RunnerOptions {
@@ -47,7 +47,11 @@ export abstract class BaseRunner implements Runner {
   }
 
   /** Runs `runNode` for every node of `pipeline`, respecting dependencies; adds finished nodes to `done`. */
-  protected abstract runNodes(pipeline: Pipeline, runNode: (node: Node) => Promise<void>, done: Set<Node>): Promise<void>;
+  protected abstract runNodes(
+    pipeline: Pipeline,
+    runNode: (node: Node) => Promise<void>,
+    done: Set<Node>,
+  ): Promise<void>;
 
   /** Checks a subclass needs before any node runs (the catalog already has every dataset). */
   protected validate(_pipeline: Pipeline, _catalog: DataCatalog): void | Promise<void> {}
@@ -74,7 +78,8 @@ export abstract class BaseRunner implements Runner {
     if (options.onlyMissingOutputs) {
       const nodes = await nodesWithMissingOutputs(pipeline, runCatalog);
       const skipped = pipeline.nodes.length - nodes.length;
-      if (skipped > 0) log.info(`Skipping ${skipped} of ${pipeline.nodes.length} nodes: their persisted outputs exist.`);
+      if (skipped > 0)
+        log.info(`Skipping ${skipped} of ${pipeline.nodes.length} nodes: their persisted outputs exist.`);
       if (nodes.length === 0) return {};
       toRun = new Pipeline(nodes);
     }
@@ -118,7 +123,8 @@ export abstract class BaseRunner implements Runner {
           const left = readersLeft.get(input)! - 1;
           readersLeft.set(input, left);
           // Data given to the run in memory stays; intermediate data goes as soon as nobody needs it.
-          if (left === 0 && !freeOutputs.has(input) && !keepFreeInputs.has(input)) await runCatalog.release(input);
+          if (left === 0 && !freeOutputs.has(input) && !keepFreeInputs.has(input))
+            await runCatalog.release(input);
         }
         completed++;
         if (log.isEnabled("info")) {
@@ -159,14 +165,21 @@ export abstract class BaseRunner implements Runner {
     if (!(error instanceof NodeFailure)) return error instanceof Error ? error : new Error(String(error));
     const { node } = error;
     const cause = error.cause instanceof NodeFunctionFailure ? error.cause.error : error.cause;
-    const reason = cause instanceof KilnError ? cause.message : cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    const reason =
+      cause instanceof KilnError
+        ? cause.message
+        : cause instanceof Error
+          ? `${cause.name}: ${cause.message}`
+          : String(cause);
     const stage = error.cause instanceof NodeFunctionFailure ? "" : " (outside its function)";
     const resume = resumeMessage({ pipeline, done, catalog, command });
     const inputs = node.inputs.length > 0 ? `\n  inputs: ${quoteList(node.inputs)}` : "";
     const message = `Node "${node.name}" (function ${node.funcName}) failed${stage}: ${reason}${inputs}`;
     this.logger.error(message, { event: "node_failed", node: node.name });
     this.logger.warn(resume.message, { event: "resume_suggestion", fromNodes: resume.fromNodes });
-    const hint = [cause instanceof KilnError ? cause.hint : undefined, resume.message].filter(Boolean).join("\n");
+    const hint = [cause instanceof KilnError ? cause.hint : undefined, resume.message]
+      .filter(Boolean)
+      .join("\n");
     return new NodeRunError(message, node.name, node.inputs, resume.fromNodes, { hint, cause });
   }
 }
@@ -188,19 +201,32 @@ function checkInputs(pipeline: Pipeline, catalog: DataCatalog): void {
     throw new RunnerError(
       "KILN_RUNNER_MISSING_INPUTS",
       `The pipeline reads ${quoteList(missing)}, which no node produces and the catalog does not have.`,
-      { hint: near.length > 0 ? near.join(" ") : "Add them to the catalog (or, for parameters, to parameters.yml)." },
+      {
+        hint:
+          near.length > 0
+            ? near.join(" ")
+            : "Add them to the catalog (or, for parameters, to parameters.yml).",
+      },
     );
   }
-  const transcoded = pipeline.datasets().filter((ds) => ds.includes(TRANSCODING_SEPARATOR) && !catalog.has(ds));
+  const transcoded = pipeline
+    .datasets()
+    .filter((ds) => ds.includes(TRANSCODING_SEPARATOR) && !catalog.has(ds));
   if (transcoded.length > 0) {
     throw new RunnerError(
       "KILN_RUNNER_TRANSCODED_NOT_DECLARED",
       `${quoteList(transcoded)} use transcoding but are not declared in the catalog.`,
-      { hint: "Transcoded datasets share one file in two formats: declare each `name@format` in the catalog with the same filepath." },
+      {
+        hint: "Transcoded datasets share one file in two formats: declare each `name@format` in the catalog with the same filepath.",
+      },
     );
   }
 }
 
 function formatMs(ms: number): string {
-  return ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : ms < 1000 ? `${ms.toFixed(1)} ms` : `${(ms / 1000).toFixed(2)} s`;
+  return ms < 1
+    ? `${(ms * 1000).toFixed(0)} µs`
+    : ms < 1000
+      ? `${ms.toFixed(1)} ms`
+      : `${(ms / 1000).toFixed(2)} s`;
 }

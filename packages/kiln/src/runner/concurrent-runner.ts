@@ -12,9 +12,13 @@ export interface ConcurrentRunnerOptions extends RunnerOptions {
 /** Checks a worker/concurrency count option: a positive integer. */
 export function positiveInteger(value: unknown, option: string, runner: string): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
-    throw new RunnerError("KILN_RUNNER_BAD_OPTION", `${runner}: ${option} must be a positive integer, got ${JSON.stringify(value)}.`, {
-      hint: `e.g. --runner-params ${option.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}=4`,
-    });
+    throw new RunnerError(
+      "KILN_RUNNER_BAD_OPTION",
+      `${runner}: ${option} must be a positive integer, got ${JSON.stringify(value)}.`,
+      {
+        hint: `e.g. --runner-params ${option.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}=4`,
+      },
+    );
   }
   return value;
 }
@@ -33,7 +37,11 @@ export class ConcurrentRunner extends BaseRunner {
     this.maxConcurrency = positiveInteger(options.maxConcurrency ?? 16, "maxConcurrency", this.name);
   }
 
-  protected runNodes(pipeline: Pipeline, runNode: (node: Node) => Promise<void>, done: Set<Node>): Promise<void> {
+  protected runNodes(
+    pipeline: Pipeline,
+    runNode: (node: Node) => Promise<void>,
+    done: Set<Node>,
+  ): Promise<void> {
     return runInDependencyOrder(pipeline, this.maxConcurrency, runNode, done);
   }
 }

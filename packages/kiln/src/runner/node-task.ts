@@ -3,7 +3,10 @@ import type { HookManager } from "../hooks/index.js";
 import type { Node } from "../pipeline/index.js";
 
 /** Runs a node's function on loaded inputs; in process, or in a worker thread. */
-export type ExecuteNode = (node: Node, inputs: Readonly<Record<string, unknown>>) => Promise<Record<string, unknown>>;
+export type ExecuteNode = (
+  node: Node,
+  inputs: Readonly<Record<string, unknown>>,
+) => Promise<Record<string, unknown>>;
 
 /** What a node task needs from its run. */
 export interface TaskEnv {
@@ -58,7 +61,8 @@ async function saveOutputs(node: Node, outputs: Record<string, unknown>, env: Ta
 export async function runNodeTask(node: Node, env: TaskEnv): Promise<void> {
   const { hooks, catalog, runId, isAsync } = env;
   let inputs: Readonly<Record<string, unknown>> = await loadInputs(node, env);
-  if (hooks.has("beforeNodeRun")) inputs = await hooks.beforeNodeRun({ node, catalog, inputs, isAsync, runId });
+  if (hooks.has("beforeNodeRun"))
+    inputs = await hooks.beforeNodeRun({ node, catalog, inputs, isAsync, runId });
   let outputs: Record<string, unknown>;
   try {
     outputs = await env.execute(node, inputs);
@@ -69,6 +73,7 @@ export async function runNodeTask(node: Node, env: TaskEnv): Promise<void> {
     }
     throw new NodeFunctionFailure(error);
   }
-  if (hooks.has("afterNodeRun")) await hooks.call("afterNodeRun", { node, catalog, inputs, outputs, isAsync, runId });
+  if (hooks.has("afterNodeRun"))
+    await hooks.call("afterNodeRun", { node, catalog, inputs, outputs, isAsync, runId });
   await saveOutputs(node, outputs, env);
 }

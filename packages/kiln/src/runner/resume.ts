@@ -11,7 +11,11 @@ export function isPersisted(catalog: DataCatalog, name: string): boolean {
  * unfinished nodes through every input that is not persisted to the nodes that must re-create it,
  * then keep the nodes of that set that have no parent inside it.
  */
-export function nodesToResumeFrom(pipeline: Pipeline, unfinished: Iterable<Node>, catalog: DataCatalog): string[] {
+export function nodesToResumeFrom(
+  pipeline: Pipeline,
+  unfinished: Iterable<Node>,
+  catalog: DataCatalog,
+): string[] {
   const { producer, consumers } = pipeline.datasetIndex;
   const toRun = new Set(unfinished);
   const queue = [...toRun];
@@ -61,7 +65,10 @@ export function resumeMessage(options: {
   const how = command
     ? `resume from the nearest nodes with persisted inputs with:\n  ${withoutFromNodes(command)} ${flag}`
     : `resume from the nearest nodes with persisted inputs by adding this to your previous command:\n  ${flag}`;
-  return { message: `${remaining.length} node${remaining.length === 1 ? " has" : "s have"} not run; ${how}`, fromNodes };
+  return {
+    message: `${remaining.length} node${remaining.length === 1 ? " has" : "s have"} not run; ${how}`,
+    fromNodes,
+  };
 }
 
 /** Drops an earlier `--from-nodes` flag so the suggestion replaces it instead of adding a second one. */

@@ -10,7 +10,11 @@ export class SequentialRunner extends BaseRunner {
   readonly name = "SequentialRunner";
   protected readonly isAsync = false;
 
-  protected async runNodes(pipeline: Pipeline, runNode: (node: Node) => Promise<void>, done: Set<Node>): Promise<void> {
+  protected async runNodes(
+    pipeline: Pipeline,
+    runNode: (node: Node) => Promise<void>,
+    done: Set<Node>,
+  ): Promise<void> {
     for (const n of pipeline.nodes) {
       await runNode(n);
       done.add(n);

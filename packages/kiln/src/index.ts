@@ -1,0 +1,11 @@
+/**
+ * Kiln: reproducible ML and data pipelines in TypeScript.
+ * @packageDocumentation
+ */
+export * from "./catalog/index.js";
+export * from "./errors/index.js";
+export * from "./hooks/index.js";
+export * from "./logging/index.js";
+export * from "./pipeline/index.js";
+export * from "./runner/index.js";
+export { closestMatches, didYouMean } from "./utils/index.js";

@@ -1,0 +1,148 @@
+import { Worker } from "node:worker_threads";
+import { KilnError, RunnerError } from "../errors/index.js";
+import type { PipelineSource, SerializedError, TaskMessage, WorkerReply } from "./worker-protocol.js";
+
+interface Pending {
+  resolve(outputs: Record<string, unknown>): void;
+  reject(error: Error): void;
+}
+
+interface PoolWorker {
+  worker: Worker;
+  busy: boolean;
+}
+
+/** Rebuilds a worker's error in this thread, keeping message, stack, code and hint. */
+export function deserializeError(e: SerializedError): Error {
+  const error = e.code?.startsWith("KILN_")
+    ? new KilnError(e.code, e.message, { hint: e.hint })
+    : new Error(e.message);
+  error.name = e.name;
+  if (e.stack) error.stack = e.stack;
+  return error;
+}
+
+/**
+ * The worker's entry. Built code runs `worker-entry.js` directly; from sources (tests) the `.ts` entry
+ * is imported after registering tsx inside the worker, since Node 20 does not apply `--import` hooks
+ * to a worker's own entry module.
+ */
+function startWorker(workerData: unknown): Worker {
+  if (!import.meta.url.endsWith(".ts"))
+    return new Worker(new URL("./worker-entry.js", import.meta.url), { workerData });
+  const entry = new URL("./worker-entry.ts", import.meta.url).href;
+  const bootstrap = `import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
+  return new Worker(bootstrap, { eval: true, workerData });
+}
+
+/** A fixed set of worker threads that run nodes by name; tasks wait for a free worker. */
+export class WorkerPool {
+  readonly #workers: PoolWorker[] = [];
+  readonly #pending = new Map<number, Pending>();
+  readonly #queue: Array<{ message: TaskMessage; transfer: ArrayBuffer[] }> = [];
+  #nextId = 1;
+  #closed = false;
+
+  private constructor() {}
+
+  /** Starts `size` workers and waits until each has loaded the pipeline. */
+  static async start(
+    size: number,
+    source: PipelineSource,
+    options: { transfer: boolean },
+  ): Promise<WorkerPool> {
+    const pool = new WorkerPool();
+    const ready = Array.from({ length: size }, () => {
+      const worker = startWorker({ source, transfer: options.transfer });
+      const entry: PoolWorker = { worker, busy: true };
+      pool.#workers.push(entry);
+      return new Promise<void>((resolve, reject) => {
+        worker.on("message", (reply: WorkerReply) => {
+          if ("type" in reply) {
+            if (reply.type === "ready") {
+              entry.busy = false;
+              resolve();
+              pool.#drain();
+            } else reject(deserializeError(reply.error));
+            return;
+          }
+          const task = pool.#pending.get(reply.id);
+          pool.#pending.delete(reply.id);
+          entry.busy = false;
+          if (task) {
+            if (reply.ok) task.resolve(reply.outputs);
+            else task.reject(deserializeError(reply.error));
+          }
+          pool.#drain();
+        });
+        worker.on("error", (error) => {
+          reject(error);
+          pool.#failAll(error);
+        });
+        worker.on("exit", (code) => {
+          if (!pool.#closed) {
+            const error = new RunnerError(
+              "KILN_RUNNER_WORKER_EXITED",
+              `A ParallelRunner worker thread exited (code ${code}).`,
+              {
+                hint: "A node may have called process.exit() or run out of memory; run it with SequentialRunner to see.",
+              },
+            );
+            reject(error);
+            pool.#failAll(error);
+          }
+        });
+      });
+    });
+    try {
+      await Promise.all(ready);
+    } catch (error) {
+      await pool.close();
+      throw error;
+    }
+    return pool;
+  }
+
+  /** Runs node `node` on `inputs` in a free worker; `transfer` lists buffers to move instead of copy. */
+  run(
+    node: string,
+    inputs: Record<string, unknown>,
+    transfer: ArrayBuffer[] = [],
+  ): Promise<Record<string, unknown>> {
+    return new Promise((resolve, reject) => {
+      const id = this.#nextId++;
+      this.#pending.set(id, { resolve, reject });
+      this.#queue.push({ message: { id, node, inputs }, transfer });
+      this.#drain();
+    });
+  }
+
+  #drain(): void {
+    for (const entry of this.#workers) {
+      if (this.#queue.length === 0) return;
+      if (entry.busy) continue;
+      const { message, transfer } = this.#queue.shift()!;
+      entry.busy = true;
+      try {
+        entry.worker.postMessage(message, transfer);
+      } catch (error) {
+        entry.busy = false;
+        const task = this.#pending.get(message.id);
+        this.#pending.delete(message.id);
+        task?.reject(error as Error);
+      }
+    }
+  }
+
+  #failAll(error: Error): void {
+    for (const [id, task] of this.#pending) {
+      this.#pending.delete(id);
+      task.reject(error);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.all(this.#workers.map((w) => w.worker.terminate()));
+  }
+}
