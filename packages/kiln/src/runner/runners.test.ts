@@ -1,0 +1,290 @@
+// The contract every runner keeps: outputs, memory datasets, release, errors, resume, hooks.
+import { describe, expect, it } from "vitest";
+import { DataCatalog, MemoryDataset } from "../catalog/index.js";
+import { HookManager, type Hooks } from "../hooks/index.js";
+import { createLogger, type LogRecord } from "../logging/index.js";
+import { node, pipeline } from "../pipeline/index.js";
+import { diamond } from "./__fixtures__/pipelines.js";
+import { RecordingDataset } from "./__fixtures__/recording-dataset.js";
+import { ConcurrentRunner, NodeRunError, ParallelRunner, type Runner, SequentialRunner } from "./index.js";
+
+const quiet = createLogger({ level: "silent" });
+const source = { module: new URL("./__fixtures__/pipelines.ts", import.meta.url).href, export: "diamond" };
+
+const runners: Array<[string, () => Runner]> = [
+  ["SequentialRunner", () => new SequentialRunner({ logger: quiet })],
+  ["ConcurrentRunner", () => new ConcurrentRunner({ logger: quiet, maxConcurrency: 4 })],
+  ["ParallelRunner", () => new ParallelRunner({ logger: quiet, maxWorkers: 2, source })],
+];
+
+/** Records every hook call as "hook:subject". */
+function recorder(): { events: string[]; hooks: Hooks } {
+  const events: string[] = [];
+  const hooks: Hooks = {
+    beforePipelineRun: () => void events.push("beforePipelineRun"),
+    afterPipelineRun: () => void events.push("afterPipelineRun"),
+    onPipelineError: () => void events.push("onPipelineError"),
+    beforeNodeRun: ({ node }) => void events.push(`beforeNodeRun:${node.name}`),
+    afterNodeRun: ({ node }) => void events.push(`afterNodeRun:${node.name}`),
+    onNodeError: ({ node }) => void events.push(`onNodeError:${node.name}`),
+    beforeDatasetLoaded: ({ datasetName }) => void events.push(`beforeDatasetLoaded:${datasetName}`),
+    afterDatasetLoaded: ({ datasetName }) => void events.push(`afterDatasetLoaded:${datasetName}`),
+    beforeDatasetSaved: ({ datasetName }) => void events.push(`beforeDatasetSaved:${datasetName}`),
+    afterDatasetSaved: ({ datasetName }) => void events.push(`afterDatasetSaved:${datasetName}`),
+  };
+  return { events, hooks };
+}
+
+describe.each(runners)("%s", (name, make) => {
+  it("returns the free outputs the nodes produced", async () => {
+    const out = await make().run(diamond(), new DataCatalog({ a: new MemoryDataset(5) }));
+    expect(out.report).toBe("total=25");
+    expect(Object.keys(out).sort()).toEqual(["report", "thread"]);
+  });
+
+  it("fires every hook, in order for each node, with the whole event sequence", async () => {
+    const { events, hooks } = recorder();
+    await make().run(diamond(), new DataCatalog({ a: new MemoryDataset(1) }), {
+      hooks: new HookManager([{ name: "rec", hooks }]),
+    });
+    expect(events[0]).toBe("beforePipelineRun");
+    expect(events.at(-1)).toBe("afterPipelineRun");
+    for (const n of ["double", "triple", "sum", "report"]) {
+      expect(events.filter((e) => e === `beforeNodeRun:${n}`)).toHaveLength(1);
+      expect(events.indexOf(`beforeNodeRun:${n}`)).toBeLessThan(events.indexOf(`afterNodeRun:${n}`));
+    }
+    // A node starts only after its inputs were saved, and saves after it ran.
+    expect(events.indexOf("afterDatasetSaved:b")).toBeLessThan(events.indexOf("beforeNodeRun:sum"));
+    expect(events.indexOf("afterNodeRun:sum")).toBeLessThan(events.indexOf("beforeDatasetSaved:d"));
+    expect(events.filter((e) => e.startsWith("beforeDatasetLoaded:a"))).toHaveLength(2);
+    if (name === "SequentialRunner") {
+      expect(events).toEqual([
+        "beforePipelineRun",
+        ...["double:a:b", "triple:a:c"].flatMap((s) => {
+          const [n, i, o] = s.split(":");
+          return [
+            `beforeDatasetLoaded:${i}`,
+            `afterDatasetLoaded:${i}`,
+            `beforeNodeRun:${n}`,
+            `afterNodeRun:${n}`,
+            `beforeDatasetSaved:${o}`,
+            `afterDatasetSaved:${o}`,
+          ];
+        }),
+        "beforeDatasetLoaded:b",
+        "afterDatasetLoaded:b",
+        "beforeDatasetLoaded:c",
+        "afterDatasetLoaded:c",
+        "beforeNodeRun:sum",
+        "afterNodeRun:sum",
+        "beforeDatasetSaved:d",
+        "afterDatasetSaved:d",
+        "beforeDatasetLoaded:d",
+        "afterDatasetLoaded:d",
+        "beforeNodeRun:report",
+        "afterNodeRun:report",
+        "beforeDatasetSaved:report",
+        "afterDatasetSaved:report",
+        "beforeDatasetSaved:thread",
+        "afterDatasetSaved:thread",
+        "afterPipelineRun",
+      ]);
+    }
+  });
+
+  it("lets beforeNodeRun replace inputs", async () => {
+    const hooks = new HookManager([
+      {
+        name: "patch",
+        hooks: { beforeNodeRun: ({ node }) => (node.name === "sum" ? { b: 100 } : undefined) },
+      },
+    ]);
+    const out = await make().run(diamond(), new DataCatalog({ a: new MemoryDataset(1) }), { hooks });
+    expect(out.report).toBe("total=103");
+  });
+
+  it("fails before any node runs when a free input is missing, with a did-you-mean", async () => {
+    const { events, hooks } = recorder();
+    const run = make().run(diamond(), new DataCatalog({ aa: new MemoryDataset(1) }), {
+      hooks: new HookManager([{ name: "rec", hooks }]),
+    });
+    await expect(run).rejects.toMatchObject({
+      code: "KILN_RUNNER_MISSING_INPUTS",
+      hint: 'Did you mean "aa"?',
+    });
+    expect(events).toEqual([]);
+  });
+
+  it("releases intermediate data after its last reader, keeps data given in memory", async () => {
+    const b = new RecordingDataset<number>();
+    const a = new MemoryDataset(2);
+    await make().run(diamond(), new DataCatalog({ a, b }));
+    expect(b.calls).toEqual(["save", "load", "release"]);
+    expect(a.load()).toBe(2);
+  });
+});
+
+describe("failures", () => {
+  const failing = () =>
+    pipeline([
+      node({ func: (x: number) => x + 1, inputs: "a", outputs: "b", name: "one" }),
+      node({ func: (x: number) => x + 1, inputs: "b", outputs: "c", name: "two" }),
+      node({ func: (x: number) => x + 1, inputs: "c", outputs: "d", name: "three" }),
+      node({
+        func: (x: number) => {
+          throw new RangeError(`bad value ${x}`);
+        },
+        inputs: ["d", "params:limit"],
+        outputs: "e",
+        name: "four",
+      }),
+    ]);
+
+  it.each(runners.slice(0, 2))(
+    "%s names the node, its inputs, and the nearest nodes with persisted inputs",
+    async (_n, make) => {
+      const { events, hooks } = recorder();
+      const catalog = new DataCatalog({
+        a: new MemoryDataset(1),
+        c: new RecordingDataset<number>(),
+      }).addParameters({ limit: 3 });
+      const error = await make()
+        .run(failing(), catalog, { hooks: new HookManager([{ name: "rec", hooks }]) })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(NodeRunError);
+      const e = error as NodeRunError;
+      expect(e.code).toBe("KILN_NODE_FAILED");
+      expect(e.message).toContain('Node "four"');
+      expect(e.message).toContain("RangeError: bad value 4");
+      expect(e.message).toContain('inputs: "d", "params:limit"');
+      expect(e.resumeFromNodes).toEqual(["three"]);
+      expect(e.hint).toContain('--from-nodes "three"');
+      expect((e.cause as Error).message).toBe("bad value 4");
+      expect(events.slice(-2)).toEqual(["onNodeError:four", "onPipelineError"]);
+      expect(events).not.toContain("afterPipelineRun");
+    },
+  );
+
+  it("puts the resume flag into the command that started the run, replacing an earlier one", async () => {
+    const catalog = new DataCatalog({
+      a: new MemoryDataset(1),
+      c: new RecordingDataset<number>(),
+    }).addParameters({ limit: 3 });
+    const logs: LogRecord[] = [];
+    const runner = new SequentialRunner({ logger: createLogger({ sink: (r) => logs.push(r) }) });
+    const error = (await runner
+      .run(failing(), catalog, { command: 'kiln run --env prod --from-nodes "two"' })
+      .catch((e: unknown) => e)) as NodeRunError;
+    expect(error.hint).toContain('kiln run --env prod --from-nodes "three"');
+    expect(logs.find((l) => l.level === "warn")?.message).toContain("1 node has not run");
+  });
+
+  it("says to repeat the command when no node ran", async () => {
+    const p = pipeline([
+      node({
+        func: () => {
+          throw new Error("first");
+        },
+        inputs: "a",
+        outputs: "b",
+        name: "first",
+      }),
+    ]);
+    const error = (await new SequentialRunner({ logger: quiet })
+      .run(p, new DataCatalog({ a: new MemoryDataset(1) }))
+      .catch((e: unknown) => e)) as NodeRunError;
+    expect(error.hint).toContain("No node ran");
+    expect(error.resumeFromNodes).toEqual([]);
+  });
+
+  it("reports a wrong output shape as the node's failure, keeping the shape error as cause", async () => {
+    const p = pipeline([node({ func: () => [1, 2, 3], outputs: ["w", "x", "y", "z"], name: "shape" })]);
+    const error = (await new SequentialRunner({ logger: quiet })
+      .run(p, new DataCatalog())
+      .catch((e: unknown) => e)) as NodeRunError;
+    expect(error.code).toBe("KILN_NODE_FAILED");
+    expect((error.cause as { code: string }).code).toBe("KILN_NODE_OUTPUT_SHAPE");
+    expect(error.message).toContain("an array of 4 values");
+    expect(error.message).toContain("an array of 3 values");
+  });
+
+  it("names the dataset when loading fails outside the node's function", async () => {
+    const p = pipeline([node({ func: (x: number) => x, inputs: "a", outputs: "b", name: "copy" })]);
+    const error = (await new SequentialRunner({ logger: quiet })
+      .run(p, new DataCatalog({ a: new RecordingDataset() }))
+      .catch((e: unknown) => e)) as NodeRunError;
+    expect(error.message).toContain('Node "copy" (function func) failed (outside its function)');
+    expect(error.message).toContain('Could not load dataset "a" (RecordingDataset): nothing saved');
+  });
+
+  it("requires transcoded datasets to be declared", async () => {
+    const p = pipeline([
+      node({ func: (x: number) => x, inputs: "a", outputs: "b@json", name: "w" }),
+      node({ func: (x: number) => x, inputs: "b@text", outputs: "c", name: "r" }),
+    ]);
+    await expect(
+      new SequentialRunner({ logger: quiet }).run(p, new DataCatalog({ a: new MemoryDataset(1) })),
+    ).rejects.toMatchObject({
+      code: "KILN_RUNNER_TRANSCODED_NOT_DECLARED",
+    });
+  });
+});
+
+describe("onlyMissingOutputs", () => {
+  it("skips nodes whose persisted outputs exist, and reruns what a running node needs", async () => {
+    const ran: string[] = [];
+    const step = (name: string) => (x: number) => {
+      ran.push(name);
+      return x + 1;
+    };
+    const p = pipeline([
+      node({ func: step("one"), inputs: "a", outputs: "b", name: "one" }),
+      node({ func: step("two"), inputs: "b", outputs: "c", name: "two" }),
+      node({ func: step("three"), inputs: "c", outputs: "d", name: "three" }),
+    ]);
+    // b is in memory (must be recomputed if anyone needs it), c exists on "disk", d does not exist.
+    const c = new RecordingDataset(10);
+    const d = new RecordingDataset<number>();
+    const catalog = new DataCatalog({ a: new MemoryDataset(0), c, d });
+    await new SequentialRunner({ logger: quiet }).run(p, catalog, { onlyMissingOutputs: true });
+    expect(ran).toEqual(["three"]);
+    expect(d.load()).toBe(11);
+    ran.length = 0;
+    const out = await new SequentialRunner({ logger: quiet }).run(p, catalog, { onlyMissingOutputs: true });
+    expect(ran).toEqual([]);
+    expect(out).toEqual({});
+  });
+});
+
+describe("ConcurrentRunner", () => {
+  it("runs independent async nodes at the same time, never more than maxConcurrency", async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const wait = async (x: number) => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await new Promise((r) => setTimeout(r, 20));
+      inFlight--;
+      return x;
+    };
+    const p = pipeline(
+      Array.from({ length: 6 }, (_, i) =>
+        node({ func: wait, inputs: "a", outputs: `o${i}`, name: `wait${i}` }),
+      ),
+    );
+    const started = performance.now();
+    await new ConcurrentRunner({ logger: quiet, maxConcurrency: 3 }).run(
+      p,
+      new DataCatalog({ a: new MemoryDataset(1) }),
+    );
+    expect(peak).toBe(3);
+    // Two waves of 20 ms, not six.
+    expect(performance.now() - started).toBeLessThan(6 * 20);
+  });
+
+  it("rejects a maxConcurrency that is not a positive integer", () => {
+    expect(() => new ConcurrentRunner({ maxConcurrency: 0 })).toThrow(
+      /maxConcurrency must be a positive integer/,
+    );
+  });
+});
