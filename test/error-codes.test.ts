@@ -17,7 +17,9 @@ describe("docs/errors.md", () => {
   const doc = readFileSync(join(root, "docs/errors.md"), "utf8");
   const documented = [...doc.matchAll(/^\| `(KILN_[A-Z_]+)`/gm)].map((m) => m[1]);
   const used = new Set(
-    sourceFiles(join(root, "packages")).flatMap((f) => [...readFileSync(f, "utf8").matchAll(/"(KILN_[A-Z_]+)"/g)].map((m) => m[1])),
+    sourceFiles(join(root, "packages")).flatMap((f) =>
+      [...readFileSync(f, "utf8").matchAll(/"(KILN_[A-Z_]+)"/g)].map((m) => m[1]),
+    ),
   );
 
   it("lists every code the sources raise", () => {

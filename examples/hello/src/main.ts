@@ -1,5 +1,12 @@
 // Runs the example: `npm start -- --runner sequential|concurrent|parallel`.
-import { ConcurrentRunner, DataCatalog, KilnError, ParallelRunner, type Runner, SequentialRunner } from "kiln";
+import {
+  ConcurrentRunner,
+  DataCatalog,
+  KilnError,
+  ParallelRunner,
+  type Runner,
+  SequentialRunner,
+} from "kiln";
 import { createPipeline, parameters } from "./pipeline.js";
 
 const flag = process.argv.indexOf("--runner");

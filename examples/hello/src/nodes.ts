@@ -11,7 +11,13 @@ export interface Line {
 }
 
 /** Seeded points on y = slope·x + intercept plus uniform noise (mulberry32, so runs repeat exactly). */
-export function makeData(options: { rows: number; slope: number; intercept: number; noise: number; seed: number }): Point[] {
+export function makeData(options: {
+  rows: number;
+  slope: number;
+  intercept: number;
+  noise: number;
+  seed: number;
+}): Point[] {
   let state = options.seed >>> 0;
   const random = () => {
     state = (state + 0x6d2b79f5) >>> 0;

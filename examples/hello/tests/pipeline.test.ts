@@ -1,5 +1,12 @@
 // End to end: the example pipeline with each runner, and a hook recording the whole event sequence.
-import { ConcurrentRunner, DataCatalog, HookManager, ParallelRunner, SequentialRunner, createLogger } from "kiln";
+import {
+  ConcurrentRunner,
+  createLogger,
+  DataCatalog,
+  HookManager,
+  ParallelRunner,
+  SequentialRunner,
+} from "kiln";
 import { describe, expect, it } from "vitest";
 import { fitLine, makeData } from "../src/nodes.js";
 import { createPipeline, parameters } from "../src/pipeline.js";
@@ -28,11 +35,14 @@ describe("the hello example", () => {
           beforeNodeRun: ({ node }) => void events.push(`beforeNodeRun ${node.name}`),
           afterNodeRun: ({ node }) => void events.push(`afterNodeRun ${node.name}`),
           afterDatasetSaved: ({ datasetName }) => void events.push(`saved ${datasetName}`),
-          afterPipelineRun: ({ runResult }) => void events.push(`afterPipelineRun ${Object.keys(runResult).join(",")}`),
+          afterPipelineRun: ({ runResult }) =>
+            void events.push(`afterPipelineRun ${Object.keys(runResult).join(",")}`),
         },
       },
     ]);
-    const outputs = await make().run(createPipeline(), new DataCatalog().addParameters(parameters), { hooks });
+    const outputs = await make().run(createPipeline(), new DataCatalog().addParameters(parameters), {
+      hooks,
+    });
     expect(outputs.summary).toBe("y = 2.995·x + 2.002  (R² 0.9733, MAE 0.1241)");
     // The pipeline is a chain, so every runner produces this exact sequence.
     expect(events).toEqual([
