@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { DataCatalog, MemoryDataset } from "../catalog/index.js";
 import { HookManager } from "../hooks/index.js";
 import { createLogger } from "../logging/index.js";
-import { diamond, special } from "./__fixtures__/pipelines.js";
+import { diamond, Point, special } from "./__fixtures__/pipelines.js";
 import { ParallelRunner } from "./index.js";
 import { transferableBuffers, whyNotCloneable } from "./transfer.js";
 
@@ -92,6 +92,19 @@ describe("ParallelRunner", () => {
       message: expect.stringContaining('"shared" (use_shared)'),
     });
     expect(ran).toEqual([]);
+  });
+
+  it("refuses, before any node runs, a class instance given in memory", async () => {
+    const runner = new ParallelRunner({
+      logger: quiet,
+      maxWorkers: 1,
+      source: { module, export: "special" },
+    });
+    const catalog = new DataCatalog({ shared: new MemoryDataset(new Point(1, 2)) });
+    await expect(runner.run(special().onlyNodes("use_shared"), catalog)).rejects.toMatchObject({
+      code: "KILN_RUNNER_NOT_THREAD_SAFE",
+      message: expect.stringContaining('Input "shared" (read by "use_shared")'),
+    });
   });
 
   it("needs a pipeline source, and one that has the nodes being run", async () => {

@@ -76,6 +76,22 @@ export class ParallelRunner extends BaseRunner {
         },
       );
     }
+    // Data handed to the run in memory is known now: check it before any node runs.
+    for (const ds of pipeline.inputs()) {
+      const dataset = catalog.get(ds);
+      if (dataset.ephemeral !== true || !(await dataset.exists())) continue;
+      const why = whyNotCloneable(await catalog.load(ds));
+      if (why) {
+        const readers = pipeline.nodes.filter((n) => n.inputs.includes(ds)).map((n) => n.name);
+        throw new RunnerError(
+          "KILN_RUNNER_NOT_THREAD_SAFE",
+          `Input "${ds}" (read by ${quoteList(readers)}) cannot be sent to a worker thread: ${why}.`,
+          {
+            hint: "Pass plain data between nodes run by ParallelRunner, or run this pipeline with SequentialRunner.",
+          },
+        );
+      }
+    }
     const nodes = await loadPipelineSource(this.source);
     const absent = pipeline.nodes.filter((n) => !nodes.has(n.name)).map((n) => n.name);
     if (absent.length > 0) {
