@@ -52,7 +52,8 @@ function toShape(spec: NodeInputs | NodeOutputs, where: string, what: "inputs" |
     for (const name of spec) validateDatasetName(name, where);
     return spec.length === 0 ? { kind: "none" } : { kind: "list", names: [...spec] };
   }
-  if (typeof spec === "object") {
+  // A Set or a Map is not a record: it has no own keys and would silently mean "no inputs".
+  if (typeof spec === "object" && !(Symbol.iterator in spec)) {
     const keys = Object.keys(spec);
     const names = keys.map((k) => (spec as Record<string, string>)[k]!);
     for (const name of names) validateDatasetName(name, where);
@@ -106,9 +107,18 @@ function unique(names: readonly string[]): readonly string[] {
   return names.length < 2 ? names : [...new Set(names)];
 }
 
+/** `<function name>__<8 hex digits>`, hashing the function name and the input and output names. */
+function defaultName(func: (...args: any[]) => unknown, inputShape: Shape, outputShape: Shape): string {
+  const fn = /^[A-Za-z0-9_][A-Za-z0-9_\-.]*$/.test(func.name) ? func.name : "node";
+  const key = `${fn}(${shapeNames(inputShape).join(",")})->(${shapeNames(outputShape).join(",")})`;
+  return `${fn}__${shortHash(key)}`;
+}
+
 interface NodeParts {
   func: (...args: any[]) => unknown;
   baseName: string;
+  /** True when `baseName` was derived from the datasets (no `name` given): renamed copies derive it again. */
+  defaultName: boolean;
   namespace: string | undefined;
   tags: ReadonlySet<string>;
   inputShape: Shape;
@@ -132,10 +142,12 @@ export class Node {
   readonly outputs: readonly string[];
   readonly inputShape: Shape;
   readonly outputShape: Shape;
+  readonly #defaultName: boolean;
 
   /** @internal Use {@link node}. */
   constructor(parts: NodeParts) {
     this.func = parts.func;
+    this.#defaultName = parts.defaultName;
     this.shortName = parts.baseName;
     this.namespace = parts.namespace;
     this.name = parts.namespace ? `${parts.namespace}.${parts.baseName}` : parts.baseName;
@@ -228,7 +240,7 @@ export class Node {
           throw this.shapeError(`an object with keys ${JSON.stringify(shape.keys)}`, describeValue(result));
         }
         const record = result as Record<string, unknown>;
-        const missing = shape.keys.filter((k) => !(k in record));
+        const missing = shape.keys.filter((k) => !Object.hasOwn(record, k));
         const extra = Object.keys(record).filter((k) => !shape.keys.includes(k));
         if (missing.length > 0 || extra.length > 0) {
           const parts = [];
@@ -271,13 +283,18 @@ export class Node {
         ? `${changes.namespace}.${this.namespace}`
         : changes.namespace
       : this.namespace;
+    const inputShape = rename ? renameShape(this.inputShape, rename) : this.inputShape;
+    const outputShape = rename ? renameShape(this.outputShape, rename) : this.outputShape;
     return new Node({
       func: this.func,
-      baseName: this.shortName,
+      // A default name hashes the datasets, so a copy reading or writing other datasets gets its own.
+      baseName:
+        this.#defaultName && rename ? defaultName(this.func, inputShape, outputShape) : this.shortName,
+      defaultName: this.#defaultName,
       namespace,
       tags: changes.tags ? new Set([...this.tags, ...changes.tags]) : this.tags,
-      inputShape: rename ? renameShape(this.inputShape, rename) : this.inputShape,
-      outputShape: rename ? renameShape(this.outputShape, rename) : this.outputShape,
+      inputShape,
+      outputShape,
     });
   }
 
@@ -332,7 +349,7 @@ export function node<F extends (...args: any[]) => unknown>(options: NodeOptions
     );
   }
   const { func, inputs, outputs, name, namespace } = options;
-  const label = name ?? func?.name ?? "<anonymous>";
+  const label = name ?? (func?.name || "<anonymous>"); // an anonymous function's name is ""
   const where = `Node "${label}"`;
   if (typeof func !== "function") {
     throw new PipelineError(
@@ -345,18 +362,19 @@ export function node<F extends (...args: any[]) => unknown>(options: NodeOptions
   }
   const inputShape = toShape(inputs, where, "inputs");
   const outputShape = toShape(outputs, where, "outputs");
-  let baseName: string;
-  if (name !== undefined) {
-    validateNodeName(name, where);
-    baseName = name;
-  } else {
-    const fn = /^[A-Za-z0-9_][A-Za-z0-9_\-.]*$/.test(func.name) ? func.name : "node";
-    const key = `${fn}(${shapeNames(inputShape).join(",")})->(${shapeNames(outputShape).join(",")})`;
-    baseName = `${fn}__${shortHash(key)}`;
-  }
+  if (name !== undefined) validateNodeName(name, where);
+  const baseName = name ?? defaultName(func, inputShape, outputShape);
   if (namespace !== undefined) validateNamespace(namespace, where);
   const tagList =
     options.tags === undefined ? [] : typeof options.tags === "string" ? [options.tags] : [...options.tags];
   for (const tag of tagList) validateTag(tag, where);
-  return new Node({ func, baseName, namespace, tags: new Set(tagList), inputShape, outputShape });
+  return new Node({
+    func,
+    baseName,
+    defaultName: name === undefined,
+    namespace,
+    tags: new Set(tagList),
+    inputShape,
+    outputShape,
+  });
 }
