@@ -15,10 +15,10 @@ function sourceFiles(dir: string): string[] {
 
 describe("docs/errors.md", () => {
   const doc = readFileSync(join(root, "docs/errors.md"), "utf8");
-  const documented = [...doc.matchAll(/^\| `(KILN_[A-Z_]+)`/gm)].map((m) => m[1]);
+  const documented = [...doc.matchAll(/^\| `(KILN_[A-Z0-9_]+)`/gm)].map((m) => m[1]);
   const used = new Set(
     sourceFiles(join(root, "packages")).flatMap((f) =>
-      [...readFileSync(f, "utf8").matchAll(/"(KILN_[A-Z_]+)"/g)].map((m) => m[1]),
+      [...readFileSync(f, "utf8").matchAll(/"(KILN_[A-Z0-9_]+)"/g)].map((m) => m[1]),
     ),
   );
 

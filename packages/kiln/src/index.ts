@@ -3,8 +3,10 @@
  * @packageDocumentation
  */
 export * from "./catalog/index.js";
+export * from "./config/index.js";
 export * from "./errors/index.js";
 export * from "./hooks/index.js";
+export * from "./io/index.js";
 export * from "./logging/index.js";
 export * from "./pipeline/index.js";
 export * from "./runner/index.js";

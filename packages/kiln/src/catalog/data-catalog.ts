@@ -2,6 +2,13 @@ import { CatalogError, DatasetError, KilnError } from "../errors/index.js";
 import { didYouMean } from "../utils/index.js";
 import { type Dataset, isDataset } from "./dataset.js";
 import { MemoryDataset } from "./memory-dataset.js";
+import type { DatasetPattern, PatternResolver } from "./patterns.js";
+
+/** Dataset factories: patterns plus how to build a dataset from a resolved pattern config. */
+export interface DatasetFactories {
+  resolver: PatternResolver;
+  build(name: string, config: Record<string, unknown>, pattern: DatasetPattern): Dataset;
+}
 
 /** Options of {@link DataCatalog.add}. */
 export interface AddOptions {
@@ -21,6 +28,7 @@ type Operation = "load" | "save" | "check whether it exists" | "release";
  */
 export class DataCatalog {
   readonly #datasets = new Map<string, Dataset>();
+  #factories: DatasetFactories | undefined;
 
   constructor(datasets: Readonly<Record<string, Dataset>> = {}) {
     for (const [name, dataset] of Object.entries(datasets)) this.add(name, dataset);
@@ -75,28 +83,53 @@ export class DataCatalog {
     return this;
   }
 
+  /** Resolves names that are not declared through these dataset factories (`"{name}_csv"` patterns). */
+  setFactories(factories: DatasetFactories): this {
+    this.#factories = factories;
+    return this;
+  }
+
+  /** The factory patterns, in the order they are tried. */
+  listPatterns(): DatasetPattern[] {
+    return this.#factories?.resolver.list() ?? [];
+  }
+
+  /** Which pattern `name` matches and the config it resolves to (undefined for declared names or no match). */
+  resolvePattern(name: string): { pattern: DatasetPattern; config: Record<string, unknown> } | undefined {
+    if (this.#datasets.has(name)) return undefined;
+    return this.#factories?.resolver.resolve(name);
+  }
+
+  /** True when `name` is declared or matches a dataset factory. */
   has(name: string): boolean {
-    return this.#datasets.has(name);
+    return this.#datasets.has(name) || this.resolvePattern(name) !== undefined;
   }
 
   /** The dataset registered as `name`. @throws CatalogError with a did-you-mean when there is none. */
   get(name: string): Dataset {
     const dataset = this.#datasets.get(name);
-    if (dataset === undefined) {
-      throw new CatalogError(
-        "KILN_CATALOG_DATASET_NOT_FOUND",
-        `The catalog has no dataset named "${name}".`,
-        {
-          hint:
-            didYouMean(name, this.#datasets.keys()) ??
-            "Declare it in the catalog (conf/base/catalog.yml) or add it with catalog.add().",
-        },
-      );
+    if (dataset !== undefined) return dataset;
+    const match = this.resolvePattern(name);
+    if (match !== undefined) {
+      const built = this.#factories!.build(name, match.config, match.pattern);
+      this.#datasets.set(name, built);
+      return built;
     }
-    return dataset;
+    const tried = this.#factories
+      ? ` No dataset factory matched either (tried ${this.#factories.resolver.describeTried()}).`
+      : "";
+    throw new CatalogError(
+      "KILN_CATALOG_DATASET_NOT_FOUND",
+      `The catalog has no dataset named "${name}".${tried}`,
+      {
+        hint:
+          didYouMean(name, this.#datasets.keys()) ??
+          "Declare it in the catalog (conf/base/catalog.yml) or add it with catalog.add().",
+      },
+    );
   }
 
-  /** Dataset names, sorted; with `pattern`, only the names it matches (a RegExp, or a substring). */
+  /** Declared dataset names (and names already resolved through factories), sorted; with `pattern`, only those it matches (a RegExp, or a substring). */
   list(pattern?: string | RegExp): string[] {
     const names = [...this.#datasets.keys()].sort();
     if (pattern === undefined) return names;
@@ -123,8 +156,8 @@ export class DataCatalog {
 
   /** False for names the catalog does not have (as Kedro's). */
   async exists(name: string): Promise<boolean> {
-    const dataset = this.#datasets.get(name);
-    if (dataset === undefined) return false;
+    if (!this.has(name)) return false;
+    const dataset = this.get(name);
     try {
       return Boolean(await dataset.exists());
     } catch (error) {
@@ -151,6 +184,7 @@ export class DataCatalog {
   shallowCopy(): DataCatalog {
     const copy = new DataCatalog();
     for (const [name, ds] of this.#datasets) copy.#datasets.set(name, ds);
+    copy.#factories = this.#factories;
     return copy;
   }
 }

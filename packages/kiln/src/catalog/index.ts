@@ -1,4 +1,27 @@
+export { type CatalogConfigOptions, createCatalog, type SourceLocation } from "./catalog-from-config.js";
 export { type CopyMode, copyWithMode, inferCopyMode } from "./copy-mode.js";
-export { type AddOptions, DataCatalog } from "./data-catalog.js";
+export { type AddOptions, DataCatalog, type DatasetFactories } from "./data-catalog.js";
 export { type Dataset, type DatasetPreview, isDataset, type MaybePromise } from "./dataset.js";
+export {
+  createDefaultRegistry,
+  type DatasetClass,
+  type DatasetType,
+  DatasetTypeRegistry,
+  datasetTypeFromClass,
+} from "./dataset-types.js";
+export { BinaryDataset } from "./datasets/binary-dataset.js";
+export { JSONDataset } from "./datasets/json-dataset.js";
+export { ObjectDataset } from "./datasets/object-dataset.js";
+export { TextDataset } from "./datasets/text-dataset.js";
+export { YAMLDataset } from "./datasets/yaml-dataset.js";
+export { FileDataset, type FileDatasetConfig } from "./file-dataset.js";
 export { MemoryDataset, type MemoryDatasetOptions } from "./memory-dataset.js";
+export { type DatasetPattern, isPattern, PatternResolver } from "./patterns.js";
+export {
+  formatVersion,
+  generateVersion,
+  nextVersion,
+  parseVersion,
+  VERSION_PATTERN,
+  type Version,
+} from "./versioning.js";

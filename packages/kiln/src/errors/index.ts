@@ -1,7 +1,11 @@
 export {
   CatalogError,
+  ConfigError,
+  type ConfigErrorLocation,
+  type ConfigErrorOptions,
   DatasetError,
   HookError,
+  IoError,
   KilnError,
   type KilnErrorOptions,
   NodeError,

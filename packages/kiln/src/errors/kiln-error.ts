@@ -48,3 +48,34 @@ export class RunnerError extends KilnError {}
 
 /** A hook implementation threw; the message names the plugin and the hook. */
 export class HookError extends KilnError {}
+
+/** A file system (local, HTTP, S3) could not read, write, list or reach a path. */
+export class IoError extends KilnError {}
+
+/** Where in a configuration file a problem is: 1-based line and column. */
+export interface ConfigErrorLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** Options of a `ConfigError`: the usual ones plus where in a file the problem is. */
+export interface ConfigErrorOptions extends KilnErrorOptions {
+  /** The file, line and column the message names, for editors and the CLI. */
+  location?: ConfigErrorLocation;
+}
+
+/**
+ * Configuration could not be found, parsed, merged, interpolated or validated.
+ *
+ * The message names the file, line and column (1-based) when a file is involved; `location`
+ * holds the same place for tools.
+ */
+export class ConfigError extends KilnError {
+  readonly location: ConfigErrorLocation | undefined;
+
+  constructor(code: string, message: string, options: ConfigErrorOptions = {}) {
+    super(code, message, options);
+    this.location = options.location;
+  }
+}

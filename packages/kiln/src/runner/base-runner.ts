@@ -202,10 +202,15 @@ function checkInputs(pipeline: Pipeline, catalog: DataCatalog): void {
       "KILN_RUNNER_MISSING_INPUTS",
       `The pipeline reads ${quoteList(missing)}, which no node produces and the catalog does not have.`,
       {
-        hint:
-          near.length > 0
-            ? near.join(" ")
-            : "Add them to the catalog (or, for parameters, to parameters.yml).",
+        hint: [
+          ...near,
+          catalog.listPatterns().length > 0
+            ? `No dataset factory matched (tried ${quoteList(catalog.listPatterns().map((p) => p.pattern))}).`
+            : "",
+          near.length > 0 ? "" : "Add them to the catalog (or, for parameters, to parameters.yml).",
+        ]
+          .filter(Boolean)
+          .join(" "),
       },
     );
   }

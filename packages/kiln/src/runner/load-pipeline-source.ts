@@ -1,5 +1,5 @@
-import { pathToFileURL } from "node:url";
 import { RunnerError } from "../errors/index.js";
+import { importModule } from "../utils/index.js";
 import type { PipelineSource } from "./worker-protocol.js";
 
 /** The parts of a pipeline a worker uses; duck-typed, since the worker may load its own copy of Kiln. */
@@ -13,15 +13,10 @@ const isPipelineLike = (v: unknown): v is { nodes: readonly NodeLike[] } =>
 
 /** Imports a {@link PipelineSource} and returns its nodes by name (also used to check the source up front). */
 export async function loadPipelineSource(source: PipelineSource): Promise<Map<string, NodeLike>> {
-  const url = /^[a-z][a-z0-9+.-]*:/i.test(source.module) ? source.module : pathToFileURL(source.module).href;
-  if (/\.[cm]?tsx?$/.test(url)) {
-    const { register } = await import("tsx/esm/api");
-    register();
-  }
   const where = `pipeline module ${source.module}`;
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(url)) as Record<string, unknown>;
+    mod = await importModule(source.module, process.cwd());
   } catch (error) {
     throw new RunnerError(
       "KILN_RUNNER_PIPELINE_SOURCE",

@@ -1,6 +1,6 @@
 // The contract every runner keeps: outputs, memory datasets, release, errors, resume, hooks.
 import { describe, expect, it } from "vitest";
-import { DataCatalog, MemoryDataset } from "../catalog/index.js";
+import { DataCatalog, MemoryDataset, PatternResolver } from "../catalog/index.js";
 import { HookManager, type Hooks } from "../hooks/index.js";
 import { createLogger, type LogRecord } from "../logging/index.js";
 import { node, pipeline } from "../pipeline/index.js";
@@ -227,6 +227,31 @@ describe("failures", () => {
     ).rejects.toMatchObject({
       code: "KILN_RUNNER_TRANSCODED_NOT_DECLARED",
     });
+  });
+});
+
+describe("dataset factories", () => {
+  const reader = pipeline([
+    node({ func: (x: number) => x + 1, inputs: "companies", outputs: "out", name: "read" }),
+  ]);
+  const withFactory = () =>
+    new DataCatalog().setFactories({
+      resolver: new PatternResolver([{ pattern: "{name}_raw", config: {} }]),
+      build: () => new MemoryDataset(41),
+    });
+
+  it("lists the patterns tried when a free input matches none", async () => {
+    await expect(new SequentialRunner({ logger: quiet }).run(reader, withFactory())).rejects.toMatchObject({
+      code: "KILN_RUNNER_MISSING_INPUTS",
+      hint: expect.stringContaining('No dataset factory matched (tried "{name}_raw")'),
+    });
+  });
+
+  it("loads a free input a factory provides", async () => {
+    const p = pipeline([
+      node({ func: (x: number) => x + 1, inputs: "companies_raw", outputs: "out", name: "read" }),
+    ]);
+    expect(await new SequentialRunner({ logger: quiet }).run(p, withFactory())).toEqual({ out: 42 });
   });
 });
 

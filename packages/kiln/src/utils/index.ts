@@ -1,1 +1,2 @@
 export { closestMatches, didYouMean, quoteList } from "./did-you-mean.js";
+export { importModule, registerTypeScript } from "./import-module.js";

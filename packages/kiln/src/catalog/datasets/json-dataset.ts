@@ -1,0 +1,40 @@
+import { FileDataset, type FileDatasetConfig } from "../file-dataset.js";
+
+const FILE_KEYS = [
+  "filepath",
+  "load_args",
+  "save_args",
+  "fs_args",
+  "credentials",
+  "metadata",
+  "version",
+] as const;
+
+/** JSON file. `save_args.indent` (default 2; 0 for compact). */
+export class JSONDataset<T = unknown> extends FileDataset<T, T> {
+  static readonly configKeys = FILE_KEYS;
+  static readonly loadArgs = [] as const;
+  static readonly saveArgs = ["indent"] as const;
+  static readonly kedroOnlyArgs = [
+    "ensure_ascii",
+    "sort_keys",
+    "default",
+    "cls",
+    "encoding",
+    "fs_open_args_load",
+    "fs_open_args_save",
+  ] as const;
+
+  constructor(config: FileDatasetConfig) {
+    super(config);
+  }
+
+  protected decode(bytes: Uint8Array): T {
+    return JSON.parse(new TextDecoder().decode(bytes)) as T;
+  }
+
+  protected encode(data: T): string {
+    const indent = this.saveArgs.indent ?? 2;
+    return `${JSON.stringify(data, null, typeof indent === "number" && indent > 0 ? indent : undefined)}\n`;
+  }
+}

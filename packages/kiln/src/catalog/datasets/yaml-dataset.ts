@@ -1,0 +1,37 @@
+import { parse, stringify } from "yaml";
+import { FileDataset, type FileDatasetConfig } from "../file-dataset.js";
+
+/** YAML file (core schema: no tag can run code). `save_args.indent`, `save_args.sort_keys`. */
+export class YAMLDataset<T = unknown> extends FileDataset<T, T> {
+  static readonly configKeys = [
+    "filepath",
+    "load_args",
+    "save_args",
+    "fs_args",
+    "credentials",
+    "metadata",
+    "version",
+  ] as const;
+  static readonly loadArgs = [] as const;
+  static readonly saveArgs = ["indent", "sort_keys"] as const;
+  static readonly kedroOnlyArgs = [
+    "default_flow_style",
+    "allow_unicode",
+    "encoding",
+    "fs_open_args_load",
+    "fs_open_args_save",
+  ] as const;
+
+  constructor(config: FileDatasetConfig) {
+    super(config);
+  }
+
+  protected decode(bytes: Uint8Array): T {
+    return parse(new TextDecoder().decode(bytes), { schema: "core" }) as T;
+  }
+
+  protected encode(data: T): string {
+    const indent = typeof this.saveArgs.indent === "number" ? this.saveArgs.indent : 2;
+    return stringify(data, { indent, sortMapEntries: this.saveArgs.sort_keys === true });
+  }
+}

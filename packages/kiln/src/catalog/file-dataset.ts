@@ -1,0 +1,150 @@
+import { DatasetError } from "../errors/index.js";
+import { type FileSystem, getFileSystem } from "../io/index.js";
+import type { Dataset } from "./dataset.js";
+import { generateVersion, nextVersion, VERSION_PATTERN, type Version } from "./versioning.js";
+
+/** The catalog entry keys every file-based dataset takes (Kedro's names). */
+export interface FileDatasetConfig {
+  filepath: string;
+  load_args?: Record<string, unknown>;
+  save_args?: Record<string, unknown>;
+  fs_args?: Record<string, unknown>;
+  /** Resolved credentials; used to reach the store, never described or logged. */
+  credentials?: Record<string, unknown>;
+  metadata?: Record<string, unknown>;
+  /** Set by the catalog for `versioned: true` entries. */
+  version?: Version;
+}
+
+/** Most versions a save moves on by when other processes took the same millisecond. */
+const MAX_VERSION_CLASHES = 1000;
+
+/**
+ * The base of datasets stored as one file: the storage seam (local, HTTP, S3), atomic writes, and
+ * versioning (`<filepath>/<version>/<file name>`). Subclasses only turn bytes into data and back.
+ */
+export abstract class FileDataset<TLoad, TSave = TLoad> implements Dataset<TLoad, TSave> {
+  readonly filepath: string;
+  readonly loadArgs: Record<string, unknown>;
+  readonly saveArgs: Record<string, unknown>;
+  readonly metadata: Record<string, unknown> | undefined;
+  /** Undefined when the dataset is not versioned. */
+  readonly version: Version | undefined;
+  readonly #fsArgs: Record<string, unknown>;
+  readonly #credentials: Record<string, unknown> | undefined;
+  #fs: Promise<FileSystem> | undefined;
+  #lastSaved: string | undefined;
+
+  constructor(config: FileDatasetConfig) {
+    if (typeof config?.filepath !== "string" || config.filepath.length === 0) {
+      throw new DatasetError("KILN_DATASET_NO_FILEPATH", `${new.target.name} needs a \`filepath\`.`, {
+        hint: "Add `filepath: data/01_raw/<file>` to the catalog entry.",
+      });
+    }
+    this.filepath = config.filepath.replace(/\/+$/, "");
+    this.loadArgs = { ...config.load_args };
+    this.saveArgs = { ...config.save_args };
+    this.#fsArgs = { ...config.fs_args };
+    this.#credentials = config.credentials;
+    this.metadata = config.metadata;
+    this.version = config.version;
+  }
+
+  /** Bytes → data. */
+  protected abstract decode(bytes: Uint8Array): TLoad | Promise<TLoad>;
+  /** Data → bytes or text. */
+  protected abstract encode(data: TSave): Uint8Array | string | Promise<Uint8Array | string>;
+
+  protected fileSystem(): Promise<FileSystem> {
+    this.#fs ??= getFileSystem(this.filepath, {
+      ...(this.#credentials ? { credentials: this.#credentials } : {}),
+      fsArgs: this.#fsArgs,
+    });
+    return this.#fs;
+  }
+
+  get #fileName(): string {
+    return this.filepath.slice(this.filepath.lastIndexOf("/") + 1);
+  }
+
+  /** Where version `version` of the file lives. */
+  versionPath(version: string): string {
+    return `${this.filepath}/${version}/${this.#fileName}`;
+  }
+
+  /** Saved versions, oldest first ([] when unversioned or never saved). */
+  async listVersions(): Promise<string[]> {
+    if (!this.version) return [];
+    const fs = await this.fileSystem();
+    const names = (await fs.list(this.filepath)).filter((n) => VERSION_PATTERN.test(n)).sort();
+    const present = await Promise.all(names.map((v) => fs.exists(this.versionPath(v))));
+    return names.filter((_, i) => present[i]);
+  }
+
+  /** The path a load reads: the pinned load version, else the latest saved one. */
+  async resolveLoadPath(): Promise<string> {
+    if (!this.version) return this.filepath;
+    if (this.version.load) return this.versionPath(this.version.load);
+    const versions = await this.listVersions();
+    const latest = versions.at(-1);
+    if (latest === undefined) {
+      throw new DatasetError(
+        "KILN_DATASET_NO_VERSIONS",
+        `No version of ${this.filepath} has been saved yet.`,
+        {
+          hint: "Run the node that produces it first, or drop `versioned: true` if the file is not versioned.",
+        },
+      );
+    }
+    return this.versionPath(latest);
+  }
+
+  /** The version the last save of this object wrote, if any. */
+  get lastSavedVersion(): string | undefined {
+    return this.#lastSaved;
+  }
+
+  async load(): Promise<TLoad> {
+    const fs = await this.fileSystem();
+    return this.decode(await fs.read(await this.resolveLoadPath()));
+  }
+
+  async save(data: TSave): Promise<void> {
+    const bytes = await this.encode(data);
+    const fs = await this.fileSystem();
+    if (!this.version) {
+      await fs.write(this.filepath, bytes);
+      return;
+    }
+    let version = this.version.save ?? generateVersion();
+    for (let clash = 0; clash < MAX_VERSION_CLASHES; clash++) {
+      if (await fs.writeExclusive(this.versionPath(version), bytes)) {
+        this.#lastSaved = version;
+        return;
+      }
+      version = nextVersion(version);
+    }
+    throw new DatasetError(
+      "KILN_DATASET_VERSION_CLASH",
+      `Could not find a free version to save ${this.filepath}.`,
+      {
+        hint: `${MAX_VERSION_CLASHES} consecutive versions were taken; check for a runaway process saving this dataset.`,
+      },
+    );
+  }
+
+  async exists(): Promise<boolean> {
+    const fs = await this.fileSystem();
+    if (!this.version) return fs.exists(this.filepath);
+    if (this.version.load) return fs.exists(this.versionPath(this.version.load));
+    return (await this.listVersions()).length > 0;
+  }
+
+  describe(): Record<string, unknown> {
+    const out: Record<string, unknown> = { type: this.constructor.name, filepath: this.filepath };
+    if (this.version) out.version = { ...this.version };
+    if (Object.keys(this.loadArgs).length > 0) out.load_args = this.loadArgs;
+    if (Object.keys(this.saveArgs).length > 0) out.save_args = this.saveArgs;
+    return out;
+  }
+}
