@@ -241,7 +241,7 @@ export async function createCatalog(options: CatalogConfigOptions): Promise<Data
     const entry = options.catalog[n] as Record<string, unknown> | undefined;
     if (entry) return entry.versioned !== true;
     const match = resolver?.resolve(n);
-    return !match || match.config.versioned !== true;
+    return match?.config.versioned !== true;
   });
   if (unknownPins.length > 0) {
     problems.push(

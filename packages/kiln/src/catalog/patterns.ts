@@ -30,7 +30,7 @@ function compile(p: DatasetPattern): Compiled {
   let regex = "^";
   let last = 0;
   for (const m of p.pattern.matchAll(PLACEHOLDER)) {
-    regex += escape(p.pattern.slice(last, m.index));
+    regex += escapeRegExp(p.pattern.slice(last, m.index));
     if (fields.includes(m[1]!)) {
       regex += `\\k<${m[1]}>`;
     } else {
@@ -39,12 +39,12 @@ function compile(p: DatasetPattern): Compiled {
     }
     last = m.index! + m[0].length;
   }
-  regex += `${escape(p.pattern.slice(last))}$`;
+  regex += `${escapeRegExp(p.pattern.slice(last))}$`;
   const literal = p.pattern.replace(PLACEHOLDER, "");
   return { ...p, regex: new RegExp(regex), fields, specificity: literal.length, placeholders: fields.length };
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
