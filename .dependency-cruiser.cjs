@@ -28,6 +28,7 @@ module.exports = {
     only("catalog", ["io"]),
     only("hooks", ["pipeline", "catalog"]),
     only("runner", ["hooks", "pipeline", "catalog"]),
+    only("config", []),
     {
       name: "through-index-only",
       comment: "Other folders import a folder only through its index.ts (its public face).",
