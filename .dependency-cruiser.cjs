@@ -28,6 +28,9 @@ module.exports = {
     only("catalog", ["io"]),
     only("hooks", ["pipeline", "catalog"]),
     only("runner", ["hooks", "pipeline", "catalog"]),
+    only("project", ["pipeline", "catalog", "hooks", "config"]),
+    only("session", ["project", "config", "runner", "hooks", "pipeline", "catalog"]),
+    only("cli", ["session", "project", "config", "runner", "hooks", "pipeline", "catalog"]),
     only("config", []),
     {
       name: "through-index-only",

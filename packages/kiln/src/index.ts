@@ -9,5 +9,7 @@ export * from "./hooks/index.js";
 export * from "./io/index.js";
 export * from "./logging/index.js";
 export * from "./pipeline/index.js";
+export * from "./project/index.js";
 export * from "./runner/index.js";
+export * from "./session/index.js";
 export { closestMatches, didYouMean } from "./utils/index.js";

@@ -1,3 +1,4 @@
+import { isAbsolute, resolve } from "node:path";
 import { CatalogError } from "../errors/index.js";
 import { getDefaultLogger, type Logger } from "../logging/index.js";
 import { closestMatches, quoteList } from "../utils/index.js";
@@ -29,7 +30,7 @@ export interface CatalogConfigOptions {
   /** The run's save version, shared by every versioned dataset (default: now). */
   saveVersion?: string;
   registry?: DatasetTypeRegistry;
-  /** Base for module dataset types (`./src/datasets/x.ts#X`). Default: the working directory. */
+  /** Base for relative file paths and module dataset types (`./src/datasets/x.ts#X`). Default: the working directory. */
   projectPath?: string;
   logger?: Logger;
 }
@@ -209,6 +210,15 @@ export async function createCatalog(options: CatalogConfigOptions): Promise<Data
     const credentials = credentialsFor(key, config);
     delete config.type;
     delete config.versioned;
+    const fp = config.filepath;
+    if (
+      options.projectPath &&
+      typeof fp === "string" &&
+      !/^[a-z][a-z0-9+.-]*:\/\//i.test(fp) &&
+      !isAbsolute(fp)
+    ) {
+      config.filepath = resolve(options.projectPath, fp); // relative paths are the project's, whatever the cwd
+    }
     if (credentials) config.credentials = credentials;
     else delete config.credentials;
     if (entry.versioned === true) config.version = { load: loadVersions[key], save: saveVersion };

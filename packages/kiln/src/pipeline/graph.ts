@@ -45,51 +45,96 @@ export function indexDatasets(nodes: readonly Node[]): DatasetIndex {
 
 const byName = (a: Node, b: Node) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
+/** Nodes in order, layer after layer: layer k is `order[starts[k]]` up to the next start (or the end). */
+export interface Layering {
+  order: Node[];
+  starts: number[];
+}
+
+/** The layers of a {@link Layering} as arrays. */
+export function layersOf({ order, starts }: Layering): Node[][] {
+  return starts.map((start, k) => order.slice(start, starts[k + 1] ?? order.length));
+}
+
 /**
  * Orders nodes in layers (Kahn's algorithm): a node's layer is one more than its deepest parent's,
  * so the nodes of one layer can run at the same time. Nodes within a layer are sorted by name, which
  * makes the order stable whatever order the nodes were given in. Linear in nodes + edges (plus sorting
- * within layers).
+ * within layers). Call it after {@link indexDatasets} (which rejects datasets with two producers).
  * @throws PipelineError `KILN_PIPELINE_CYCLE` naming one cycle as `a -> b -> a`.
  */
-export function layerNodes(nodes: readonly Node[], index: DatasetIndex): Node[][] {
-  const position = new Map<Node, number>();
-  for (let i = 0; i < nodes.length; i++) position.set(nodes[i]!, i);
-  const pending = new Int32Array(nodes.length);
-  const children: number[][] = new Array(nodes.length);
-  for (let i = 0; i < nodes.length; i++) children[i] = [];
-  for (let i = 0; i < nodes.length; i++) {
-    const n = nodes[i]!;
-    const parents = new Set<number>();
-    for (const input of n.inputs) {
-      const p = index.producer.get(stripTranscoding(input));
-      if (p !== undefined && p !== n) parents.add(position.get(p)!);
+export function layerNodes(nodes: readonly Node[]): Layering {
+  const count = nodes.length;
+  // Where each dataset's producer is in `nodes` (keys without transcoding, as in DatasetIndex.producer;
+  // indexDatasets has already rejected datasets with two producers).
+  const producerAt = new Map<string, number>();
+  for (let i = 0; i < count; i++)
+    for (const out of nodes[i]!.outputs) producerAt.set(stripTranscoding(out), i);
+  // Edges are stored compactly (no array per node): the children of node p are
+  // childList[firstChild[p]] .. childList[firstChild[p + 1] - 1], in ascending order.
+  const pending = new Int32Array(count);
+  const firstChild = new Int32Array(count + 1);
+  let inputCount = 0;
+  for (let i = 0; i < count; i++) inputCount += nodes[i]!.inputs.length;
+  const edgeParents = new Int32Array(inputCount); // at most one edge per input
+  let edgeCount = 0;
+  // lastChild[p] === i marks parent p as already counted for node i (a node may read two outputs of one parent).
+  const lastChild = new Int32Array(count).fill(-1);
+  for (let i = 0; i < count; i++) {
+    let parents = 0;
+    for (const input of nodes[i]!.inputs) {
+      const at = producerAt.get(stripTranscoding(input));
+      if (at === undefined || at === i || lastChild[at] === i) continue;
+      lastChild[at] = i;
+      parents++;
+      edgeParents[edgeCount++] = at;
+      firstChild[at + 1]!++;
     }
-    pending[i] = parents.size;
-    for (const p of parents) children[p]!.push(i);
+    pending[i] = parents;
   }
-  const layers: Node[][] = [];
-  let current: number[] = [];
-  for (let i = 0; i < nodes.length; i++) if (pending[i] === 0) current.push(i);
-  let placed = 0;
-  while (current.length > 0) {
-    const layer = current.map((i) => nodes[i]!);
-    layer.sort(byName);
-    layers.push(layer);
-    placed += current.length;
-    const next: number[] = [];
-    for (const i of current) {
-      for (const c of children[i]!) if (--pending[c]! === 0) next.push(c);
+  for (let p = 0; p < count; p++) firstChild[p + 1]! += firstChild[p]!;
+  const childList = new Int32Array(edgeCount);
+  const fill = firstChild.slice(0, count);
+  for (let i = 0, e = 0; i < count; i++) {
+    for (let k = pending[i]!; k > 0; k--) childList[fill[edgeParents[e++]!]!++] = i;
+  }
+  // Kahn's algorithm, one layer at a time: queue[head..end) is the current layer, its children are appended.
+  const order: Node[] = [];
+  const starts: number[] = [];
+  const queue = new Int32Array(count);
+  let tail = 0;
+  for (let i = 0; i < count; i++) if (pending[i] === 0) queue[tail++] = i;
+  let head = 0;
+  while (head < tail) {
+    const end = tail;
+    starts.push(order.length);
+    if (end - head === 1) order.push(nodes[queue[head]!]!);
+    else {
+      const layer: Node[] = [];
+      for (let q = head; q < end; q++) layer.push(nodes[queue[q]!]!);
+      layer.sort(byName);
+      for (const n of layer) order.push(n);
     }
-    current = next;
+    for (let q = head; q < end; q++) {
+      const i = queue[q]!;
+      for (let k = firstChild[i]!, stop = firstChild[i + 1]!; k < stop; k++) {
+        const c = childList[k]!;
+        if (--pending[c]! === 0) queue[tail++] = c;
+      }
+    }
+    head = end;
   }
-  if (placed < nodes.length) {
+  const placed = tail;
+  if (placed < count) {
+    const children = Array.from({ length: count }, (_, p) =>
+      Array.from(childList.subarray(firstChild[p]!, firstChild[p + 1]!)),
+    );
     const cycle = findCycle(nodes, children, pending);
     throw new PipelineError("KILN_PIPELINE_CYCLE", `The pipeline has a cycle: ${cycle.join(" -> ")}.`, {
       hint: "A node cannot depend, directly or through others, on its own outputs. Rename one dataset to break the loop.",
     });
   }
-  return layers;
+  return { order, starts };
 }
 
 /** One cycle among the nodes Kahn's algorithm could not place (those with pending > 0). */

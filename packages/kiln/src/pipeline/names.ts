@@ -64,8 +64,20 @@ export function validateNamespace(namespace: string, where: string): void {
   }
 }
 
+/** True for non-empty names of only letters, digits, `_`, `-`, `.`, `:` and `/` (most names), which are valid. */
+function isPlainDatasetName(name: string): boolean {
+  if (name.length === 0 || name === PARAMS_PREFIX) return false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    // a-z, A-Z, then "-./0123456789:" (45-58), then "_"
+    if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 45 && c <= 58) || c === 95)) return false;
+  }
+  return true;
+}
+
 /** Throws unless `name` can name a dataset: non-empty, no whitespace or commas, at most one `@`. */
 export function validateDatasetName(name: unknown, where: string): asserts name is string {
+  if (typeof name === "string" && isPlainDatasetName(name)) return;
   const problem =
     typeof name !== "string"
       ? `must be a string, got ${typeof name}`
@@ -73,7 +85,7 @@ export function validateDatasetName(name: unknown, where: string): asserts name 
         ? "is empty"
         : FORBIDDEN_IN_DATASET.test(name)
           ? "contains whitespace or a comma"
-          : name.split(TRANSCODING_SEPARATOR).length > 2
+          : name.indexOf(TRANSCODING_SEPARATOR) !== name.lastIndexOf(TRANSCODING_SEPARATOR)
             ? `has more than one "${TRANSCODING_SEPARATOR}"`
             : name.endsWith(TRANSCODING_SEPARATOR) || name.startsWith(TRANSCODING_SEPARATOR)
               ? `has an empty part around "${TRANSCODING_SEPARATOR}"`

@@ -103,9 +103,18 @@ function shapeToSpec(shape: Shape): NodeInputs {
   }
 }
 
+/** `names` without repeats, first occurrence kept; the list itself when it has none (the common case). */
 function unique(names: readonly string[]): readonly string[] {
-  return names.length < 2 ? names : [...new Set(names)];
+  if (names.length < 2) return names;
+  if (names.length > 16) return new Set(names).size === names.length ? names : [...new Set(names)];
+  for (let i = 1; i < names.length; i++) {
+    if (names.lastIndexOf(names[i]!, i - 1) !== -1) return [...new Set(names)];
+  }
+  return names;
 }
+
+/** Shared by every node without tags (most of them); `Node.tags` is read-only, so sharing is safe. */
+const NO_TAGS: ReadonlySet<string> = new Set<string>();
 
 /** `<function name>__<8 hex digits>`, hashing the function name and the input and output names. */
 function defaultName(func: (...args: any[]) => unknown, inputShape: Shape, outputShape: Shape): string {
@@ -156,26 +165,31 @@ export class Node {
     this.outputShape = parts.outputShape;
     this.inputs = unique(shapeNames(parts.inputShape));
     this.outputs = shapeNames(parts.outputShape);
-    const where = `Node "${this.name}"`;
-    const seen = new Set<string>();
-    for (const out of this.outputs) {
-      const base = stripTranscoding(out);
-      if (seen.has(base)) {
-        throw new PipelineError(
-          "KILN_NODE_DUPLICATE_OUTPUT",
-          `${where} names output "${base}" more than once.`,
-          {
-            hint: "Give each output its own dataset name.",
-          },
-        );
+    // Most nodes have one output: compare against it directly instead of building a set.
+    const only = this.outputs.length === 1 ? stripTranscoding(this.outputs[0]!) : undefined;
+    let seen: Set<string> | undefined;
+    if (this.outputs.length > 1) {
+      seen = new Set<string>();
+      for (const out of this.outputs) {
+        const base = stripTranscoding(out);
+        if (seen.has(base)) {
+          throw new PipelineError(
+            "KILN_NODE_DUPLICATE_OUTPUT",
+            `Node "${this.name}" names output "${base}" more than once.`,
+            {
+              hint: "Give each output its own dataset name.",
+            },
+          );
+        }
+        seen.add(base);
       }
-      seen.add(base);
     }
     for (const input of this.inputs) {
-      if (seen.has(stripTranscoding(input))) {
+      const base = stripTranscoding(input);
+      if (base === only || seen?.has(base)) {
         throw new PipelineError(
           "KILN_NODE_SELF_LOOP",
-          `${where} reads and writes the same dataset "${input}" (transcoded names count as the same dataset).`,
+          `Node "${this.name}" reads and writes the same dataset "${input}" (transcoded names count as the same dataset).`,
           { hint: 'Write the result to a new dataset name, e.g. "' + stripTranscoding(input) + '_updated".' },
         );
       }
@@ -373,7 +387,7 @@ export function node<F extends (...args: any[]) => unknown>(options: NodeOptions
     baseName,
     defaultName: name === undefined,
     namespace,
-    tags: new Set(tagList),
+    tags: tagList.length === 0 ? NO_TAGS : new Set(tagList),
     inputShape,
     outputShape,
   });

@@ -1,7 +1,7 @@
 import { PipelineError } from "../errors/index.js";
 import { didYouMean, quoteList } from "../utils/index.js";
-import { type DatasetIndex, indexDatasets, layerNodes } from "./graph.js";
-import { stripTranscoding, validateTag } from "./names.js";
+import { type DatasetIndex, indexDatasets, layerNodes, layersOf } from "./graph.js";
+import { stripTranscoding, TRANSCODING_SEPARATOR, validateTag } from "./names.js";
 import { Node } from "./node.js";
 import { ancestors, consumersOf, descendants, inNamespace, nodesNamed, producersOf } from "./slicing.js";
 
@@ -51,6 +51,12 @@ function* flatten(items: PipelineLike): Generator<Node> {
   }
 }
 
+function isNodeList(items: PipelineLike): items is readonly Node[] {
+  if (!Array.isArray(items)) return false;
+  for (const item of items) if (!(item instanceof Node)) return false;
+  return true;
+}
+
 /** Removes repeats of one node (the same node added twice); two different nodes with one name are an error. */
 function dedupe(nodes: Iterable<Node>): Node[] {
   const byName = new Map<string, Node>();
@@ -73,16 +79,16 @@ function dedupe(nodes: Iterable<Node>): Node[] {
 
 /** A dataset used both as `a` and as `a@format` is ambiguous (Kedro's rule). */
 function checkTranscoding(nodes: readonly Node[]): void {
-  const plain = new Set<string>();
   const transcoded = new Set<string>();
   for (const n of nodes) {
-    for (const list of [n.inputs, n.outputs]) {
-      for (const ds of list) {
-        const base = stripTranscoding(ds);
-        if (base === ds) plain.add(ds);
-        else transcoded.add(base);
-      }
-    }
+    for (const ds of n.inputs) if (ds.includes(TRANSCODING_SEPARATOR)) transcoded.add(stripTranscoding(ds));
+    for (const ds of n.outputs) if (ds.includes(TRANSCODING_SEPARATOR)) transcoded.add(stripTranscoding(ds));
+  }
+  if (transcoded.size === 0) return; // the common case: no need to collect every plain name
+  const plain = new Set<string>();
+  for (const n of nodes) {
+    for (const ds of n.inputs) if (transcoded.has(ds)) plain.add(ds);
+    for (const ds of n.outputs) if (transcoded.has(ds)) plain.add(ds);
   }
   const mixed = [...transcoded].filter((b) => plain.has(b));
   if (mixed.length > 0) {
@@ -100,20 +106,27 @@ function checkTranscoding(nodes: readonly Node[]): void {
  */
 export class Pipeline {
   readonly #nodes: readonly Node[];
-  readonly #layers: readonly (readonly Node[])[];
+  readonly #layerStarts: readonly number[];
+  #layers: readonly (readonly Node[])[] | undefined;
   readonly #index: DatasetIndex;
   #byName: Map<string, Node> | undefined;
+  // The pipeline is immutable: these sorted lists are computed once (every run asks for them several times).
+  #allInputs: readonly string[] | undefined;
+  #allOutputs: readonly string[] | undefined;
+  #datasets: readonly string[] | undefined;
 
   /**
    * Validates (one producer per dataset, unique node names, consistent transcoding, no cycle) and orders.
    * @throws PipelineError
    */
   constructor(items: PipelineLike = []) {
-    const nodes = dedupe(flatten(items));
+    // A plain list of nodes (the common case) skips the generator; the result is the same.
+    const nodes = dedupe(isNodeList(items) ? items : flatten(items));
     checkTranscoding(nodes);
     this.#index = indexDatasets(nodes);
-    this.#layers = layerNodes(nodes, this.#index);
-    this.#nodes = this.#layers.flat();
+    const { order, starts } = layerNodes(nodes);
+    this.#nodes = order;
+    this.#layerStarts = starts; // the layers' arrays are only made when asked for
   }
 
   /** The nodes in a stable topological order (by layer, then by name). */
@@ -123,6 +136,7 @@ export class Pipeline {
 
   /** Groups of nodes that can run at the same time, in order. */
   layers(): readonly (readonly Node[])[] {
+    this.#layers ??= layersOf({ order: this.#nodes as Node[], starts: this.#layerStarts as number[] });
     return this.#layers;
   }
 
@@ -143,12 +157,14 @@ export class Pipeline {
 
   /** Every dataset name read by some node, sorted. */
   allInputs(): string[] {
-    return [...new Set(this.#nodes.flatMap((n) => n.inputs))].sort();
+    this.#allInputs ??= [...new Set(this.#nodes.flatMap((n) => n.inputs))].sort();
+    return this.#allInputs.slice();
   }
 
   /** Every dataset name written by some node, sorted. */
   allOutputs(): string[] {
-    return [...new Set(this.#nodes.flatMap((n) => n.outputs))].sort();
+    this.#allOutputs ??= [...new Set(this.#nodes.flatMap((n) => n.outputs))].sort();
+    return this.#allOutputs.slice();
   }
 
   /** Free inputs: datasets read but not produced inside the pipeline (the run loads them from the catalog). */
@@ -163,7 +179,8 @@ export class Pipeline {
 
   /** Every dataset name the pipeline mentions, sorted. */
   datasets(): string[] {
-    return [...new Set([...this.allInputs(), ...this.allOutputs()])].sort();
+    this.#datasets ??= [...new Set([...this.allInputs(), ...this.allOutputs()])].sort();
+    return this.#datasets.slice();
   }
 
   /** Every tag used by some node, sorted. */

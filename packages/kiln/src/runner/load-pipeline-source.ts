@@ -35,6 +35,12 @@ export async function loadPipelineSource(source: PipelineSource): Promise<Map<st
     });
   }
   if (typeof value === "function") value = await (value as () => unknown)();
+  if (!isPipelineLike(value) && source.name === "*" && value !== null && typeof value === "object") {
+    // Every node of every pipeline in the record (a project's registry, whatever was selected).
+    const all = new Map<string, NodeLike>();
+    for (const p of Object.values(value)) if (isPipelineLike(p)) for (const n of p.nodes) all.set(n.name, n);
+    return all;
+  }
   if (!isPipelineLike(value)) {
     const name = source.name ?? "__default__";
     const named = (value as Record<string, unknown> | null)?.[name];

@@ -7,7 +7,7 @@ export interface PipelineSource {
    * (possibly async) returning either.
    */
   export?: string;
-  /** With a record of pipelines, which one (default `"__default__"`). */
+  /** With a record of pipelines, which one (default `"__default__"`); `"*"` takes the nodes of all of them. */
   name?: string;
 }
 

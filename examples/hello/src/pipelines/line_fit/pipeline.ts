@@ -23,8 +23,3 @@ export function createPipeline() {
     node({ func: report, inputs: { line: "line", metrics: "metrics" }, outputs: "summary", name: "report" }),
   ]);
 }
-
-export const parameters = {
-  data: { rows: 10_000, slope: 3, intercept: 2, noise: 0.5, seed: 42 },
-  test_every: 5,
-};

@@ -34,6 +34,9 @@ export function makeData(options: {
 
 /** Every k-th point goes to the test set. */
 export function splitData(points: Point[], testEvery: number): [Point[], Point[]] {
+  if (!Number.isInteger(testEvery) || testEvery < 2) {
+    throw new RangeError(`test_every must be an integer of at least 2, got ${testEvery}`);
+  }
   const train = points.filter((_, i) => i % testEvery !== 0);
   const test = points.filter((_, i) => i % testEvery === 0);
   return [train, test];

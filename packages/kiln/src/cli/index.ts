@@ -1,0 +1,1 @@
+export { EXIT, renderError } from "./render-error.js";

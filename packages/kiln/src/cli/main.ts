@@ -1,0 +1,127 @@
+#!/usr/bin/env node
+// The `kiln` command. Only commander loads at start-up; each command imports its module when run,
+// so `kiln --help` stays fast.
+import { readFileSync } from "node:fs";
+import { Command, CommanderError, Option } from "commander";
+import { commaList, keyValues, loadVersions } from "./parse-args.js";
+
+const program = new Command("kiln")
+  .description("Reproducible ML and data pipelines in TypeScript.")
+  .version(
+    (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string })
+      .version,
+  )
+  .option("-q, --quiet", "only warnings and errors")
+  .option("-v, --verbose", "debug logging and error stacks")
+  .addOption(new Option("--log-format <format>", "log line format").choices(["text", "json"]).default("text"))
+  .showSuggestionAfterError(true)
+  .exitOverride();
+
+/** Wraps a command: sets up logging, runs it, renders errors with the right exit code. */
+function action<A extends unknown[]>(body: (...args: A) => Promise<void>) {
+  return async (...args: A) => {
+    const globals = program.opts<{ quiet?: boolean; verbose?: boolean; logFormat?: "text" | "json" }>();
+    const { setUpLogging } = await import("./logging-setup.js");
+    setUpLogging(globals);
+    try {
+      await body(...args);
+    } catch (error) {
+      const { renderError } = await import("./render-error.js");
+      process.exitCode = renderError(error, {
+        verbose: Boolean(globals.verbose),
+        json: globals.logFormat === "json",
+      });
+    }
+  };
+}
+
+const list = (value: string, previous?: string[]) => commaList(value, previous);
+
+program
+  .command("run")
+  .description("run a pipeline (the __default__ one unless --pipeline says otherwise)")
+  .option("--pipeline <name>", "the registered pipeline to run")
+  .option("--pipelines <names>", "several pipelines, comma-separated, run as one", list)
+  .option("-e, --env <env>", "the config environment (default: local, or KILN_ENV)")
+  .option("-n, --nodes <names>", "run only these nodes", list)
+  .option("--from-nodes <names>", "run from these nodes downstream", list)
+  .option("--to-nodes <names>", "run up to these nodes", list)
+  .option("--from-inputs <datasets>", "run what depends on these datasets", list)
+  .option("--to-outputs <datasets>", "run what produces these datasets", list)
+  .option("-t, --tags <tags>", "run nodes with any of these tags", list)
+  .option("--namespaces <namespaces>", "run nodes in these namespaces", list)
+  .option("-r, --runner <runner>", "sequential, concurrent, parallel or a module path")
+  .option("--runner-params <k=v,...>", "runner options, e.g. max_workers=4", (v: string) =>
+    keyValues(v, "--runner-params"),
+  )
+  .option("--load-versions <name:version,...>", "load these dataset versions", loadVersions)
+  .option("-p, --params <a.b=1,...>", "override parameters (values typed as YAML scalars)")
+  .option("--conf-source <path>", "the conf folder to use")
+  .option("--only-missing-outputs", "skip nodes whose persisted outputs exist")
+  .option("-c, --config <file>", "read options from the run: section of a YAML file (flags win)")
+  .action(
+    action(async (flags: Record<string, unknown>) => {
+      const { run } = await import("./commands/run.js");
+      await run(flags, process.argv.slice(2));
+    }),
+  );
+
+const registry = program.command("registry").description("the project's registered pipelines");
+registry
+  .command("list")
+  .description("list the registered pipelines")
+  .action(action(async () => (await import("./commands/registry.js")).list()));
+registry
+  .command("describe [name]")
+  .description("show a pipeline's nodes in execution order")
+  .action(action(async (name?: string) => (await import("./commands/registry.js")).describe(name)));
+
+const catalog = program.command("catalog").description("the data catalog");
+const catalogCommand = (
+  name: string,
+  description: string,
+  fn: "describeDatasets" | "listPatterns" | "resolvePatterns",
+) =>
+  catalog
+    .command(name)
+    .description(description)
+    .option("-e, --env <env>", "the config environment")
+    .option("-p, --pipeline <names>", "only these pipelines", list)
+    .action(
+      action(async (flags: { env?: string; pipeline?: string[] }) =>
+        (await import("./commands/catalog.js"))[fn](flags),
+      ),
+    );
+catalogCommand(
+  "describe-datasets",
+  "the pipelines' datasets: declared, from factories, or in memory",
+  "describeDatasets",
+);
+catalogCommand("list-patterns", "the dataset factory patterns, in the order they are tried", "listPatterns");
+catalogCommand("resolve-patterns", "the config each factory-matched dataset resolves to", "resolvePatterns");
+
+program
+  .command("config")
+  .description("configuration")
+  .command("show [key]")
+  .description("print the merged config (credentials masked)")
+  .option("-e, --env <env>", "the config environment")
+  .action(
+    action(async (key: string | undefined, flags: { env?: string }) =>
+      (await import("./commands/config.js")).show(key, flags),
+    ),
+  );
+
+program
+  .command("info")
+  .description("versions and plugins")
+  .action(action(async () => (await import("./commands/info.js")).info()));
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // --help and --version end here with code 0; usage mistakes exit 2.
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else throw error;
+}

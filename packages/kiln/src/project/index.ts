@@ -1,0 +1,10 @@
+export { findProject, ProjectError, type ProjectMetadata } from "./find-project.js";
+export {
+  DEFAULT_PIPELINE,
+  findPipelines,
+  loadPipelines,
+  registryFile,
+  selectPipeline,
+  sumPipelines,
+} from "./pipeline-registry.js";
+export { defineSettings, loadSettings, type ProjectSettings } from "./settings.js";

@@ -1,0 +1,269 @@
+import { join, resolve } from "node:path";
+import { createCatalog, createDefaultRegistry, type DataCatalog, generateVersion } from "../catalog/index.js";
+import { type ConfigDocument, ConfigLoader } from "../config/index.js";
+import { KilnError } from "../errors/index.js";
+import { HookManager, type Plugin } from "../hooks/index.js";
+import { getDefaultLogger, type Logger } from "../logging/index.js";
+import type { Pipeline, PipelineFilter } from "../pipeline/index.js";
+import {
+  DEFAULT_PIPELINE,
+  findProject,
+  loadPipelines,
+  loadSettings,
+  type ProjectMetadata,
+  type ProjectSettings,
+  registryFile,
+  selectPipeline,
+} from "../project/index.js";
+import type { RunResult } from "../runner/index.js";
+import { gitInfo } from "./git-info.js";
+import { appendRunRecord, type RunRecord } from "./run-record.js";
+import { createRunner } from "./runner-factory.js";
+
+/** Options of {@link KilnSession.create}. */
+export interface SessionOptions {
+  /** A folder inside the project (default: the working directory). */
+  projectPath?: string;
+  /** The run environment (default `KILN_ENV`, then `local`). */
+  env?: string;
+  /** `--params` overrides, nested. */
+  runtimeParams?: Record<string, unknown>;
+  /** The conf folder (default `<project>/conf`). */
+  confSource?: string;
+  logger?: Logger;
+}
+
+/** What `kiln run` can be asked; the same options from code. */
+export interface SessionRunOptions {
+  /** One pipeline (default `__default__`); `pipelines` runs the union of several. */
+  pipeline?: string;
+  pipelines?: string[];
+  nodes?: string[];
+  fromNodes?: string[];
+  toNodes?: string[];
+  fromInputs?: string[];
+  toOutputs?: string[];
+  tags?: string[];
+  namespaces?: string[];
+  /** `sequential` (default), `concurrent`, `parallel` or a module export. */
+  runner?: string;
+  /** Runner options, snake_case as on the command line (`max_workers`). */
+  runnerParams?: Record<string, unknown>;
+  loadVersions?: Record<string, string>;
+  onlyMissingOutputs?: boolean;
+  /** The command line, recorded and used in the resume suggestion. */
+  command?: string;
+}
+
+/** A project's configuration, loaded for one environment. */
+export interface KilnContext {
+  project: ProjectMetadata;
+  env: string;
+  configLoader: ConfigLoader;
+  parameters: ConfigDocument;
+  /** Builds the catalog from config (a new one each call). */
+  createCatalog(options?: {
+    saveVersion?: string;
+    loadVersions?: Record<string, string>;
+  }): Promise<DataCatalog>;
+}
+
+/**
+ * A project opened for one environment: loads settings, config, catalog and pipelines, runs them,
+ * and records each run under `.kiln/runs.jsonl`.
+ *
+ * @example
+ * const session = await KilnSession.create({ projectPath: "." });
+ * await session.run({ pipeline: "data_processing" });
+ */
+export class KilnSession {
+  readonly hooks: HookManager;
+  #context: KilnContext | undefined;
+
+  private constructor(
+    readonly project: ProjectMetadata,
+    readonly settings: ProjectSettings,
+    readonly options: SessionOptions,
+    readonly logger: Logger,
+  ) {
+    this.hooks = new HookManager(settings.plugins ?? []);
+  }
+
+  /** Finds the project around `projectPath` and loads its settings. */
+  static async create(options: SessionOptions = {}): Promise<KilnSession> {
+    const project = await findProject(options.projectPath ?? process.cwd());
+    const settings = await loadSettings(project);
+    return new KilnSession(project, settings, options, options.logger ?? getDefaultLogger());
+  }
+
+  get env(): string {
+    return this.options.env ?? process.env.KILN_ENV ?? this.settings.configLoader?.defaultRunEnv ?? "local";
+  }
+
+  get confSource(): string {
+    return resolve(this.project.root, this.options.confSource ?? this.settings.confSource ?? "conf");
+  }
+
+  /** The run records file. */
+  get storePath(): string {
+    return join(this.project.root, this.settings.sessionStore?.path ?? ".kiln", "runs.jsonl");
+  }
+
+  /** Loads config for the session's environment (once) and fires `afterContextCreated`. */
+  async loadContext(): Promise<KilnContext> {
+    if (this.#context) return this.#context;
+    const loaderSettings = this.settings.configLoader ?? {};
+    const configLoader = new ConfigLoader({
+      confSource: this.confSource,
+      env: this.env,
+      ...(this.options.runtimeParams ? { runtimeParams: this.options.runtimeParams } : {}),
+      ...loaderSettings,
+    });
+    const parameters = await configLoader.load("parameters");
+    const registry = createDefaultRegistry();
+    const plugins: Plugin[] = this.settings.plugins ?? [];
+    for (const plugin of plugins) {
+      for (const [name, type] of Object.entries(plugin.datasets ?? {}))
+        registry.register(name, type as never);
+    }
+    for (const [name, type] of Object.entries(this.settings.datasetTypes ?? {}))
+      registry.register(name, type);
+    const context: KilnContext = {
+      project: this.project,
+      env: this.env,
+      configLoader,
+      parameters,
+      createCatalog: async (opts = {}) => {
+        const [catalog, credentials] = await Promise.all([
+          configLoader.load("catalog"),
+          configLoader.load("credentials"),
+        ]);
+        const saveVersion = opts.saveVersion ?? generateVersion();
+        const built = await createCatalog({
+          catalog: catalog.value,
+          locate: (path) => catalog.locate(path),
+          credentials: credentials.value,
+          parameters: parameters.value,
+          saveVersion,
+          ...(opts.loadVersions ? { loadVersions: opts.loadVersions } : {}),
+          registry,
+          projectPath: this.project.root,
+          logger: this.logger,
+        });
+        await this.hooks.call("afterCatalogCreated", {
+          catalog: built,
+          conf: catalog.value,
+          parameters: parameters.value,
+          saveVersion,
+          loadVersions: opts.loadVersions ?? {},
+        });
+        return built;
+      },
+    };
+    this.#context = context;
+    await this.hooks.call("afterContextCreated", { context });
+    return context;
+  }
+
+  /** The project's registered pipelines. */
+  pipelines(): Promise<Record<string, Pipeline>> {
+    return loadPipelines(this.project);
+  }
+
+  /** The pipeline a run with these options would run: the named pipeline(s), then the filters. */
+  async selectPipeline(options: SessionRunOptions): Promise<Pipeline> {
+    const registry = await this.pipelines();
+    const names = options.pipelines?.length ? options.pipelines : [options.pipeline ?? DEFAULT_PIPELINE];
+    let selected = selectPipeline(registry, names[0]);
+    for (const name of names.slice(1)) selected = selected.add(selectPipeline(registry, name));
+    const filter: PipelineFilter = {};
+    if (options.nodes?.length) filter.nodeNames = options.nodes;
+    if (options.fromNodes?.length) filter.fromNodes = options.fromNodes;
+    if (options.toNodes?.length) filter.toNodes = options.toNodes;
+    if (options.fromInputs?.length) filter.fromInputs = options.fromInputs;
+    if (options.toOutputs?.length) filter.toOutputs = options.toOutputs;
+    if (options.tags?.length) filter.tags = options.tags;
+    if (options.namespaces?.length) filter.nodeNamespaces = options.namespaces;
+    return Object.keys(filter).length > 0 ? selected.filter(filter) : selected;
+  }
+
+  /** Runs a pipeline and records the run; resolves to the free outputs its nodes produced. */
+  async run(options: SessionRunOptions = {}): Promise<RunResult> {
+    const runId = generateVersion();
+    const started = Date.now();
+    const pipelineName = options.pipelines?.length
+      ? options.pipelines.join(",")
+      : (options.pipeline ?? DEFAULT_PIPELINE);
+    const timings = new Map<string, { started: number; durationMs: number; status: "success" | "failed" }>();
+    const recorder: Plugin = {
+      name: "kiln-session-recorder",
+      hooks: {
+        beforeNodeRun: ({ node }) =>
+          void timings.set(node.name, { started: performance.now(), durationMs: 0, status: "success" }),
+        afterNodeRun: ({ node }) => {
+          const t = timings.get(node.name);
+          if (t) t.durationMs = performance.now() - t.started;
+        },
+        onNodeError: ({ node }) => {
+          const t = timings.get(node.name);
+          if (t) Object.assign(t, { durationMs: performance.now() - t.started, status: "failed" });
+        },
+      },
+    };
+    const hooks = new HookManager([...this.hooks.plugins, recorder]);
+    let error: unknown;
+    try {
+      const pipe = await this.selectPipeline(options);
+      const context = await this.loadContext();
+      const catalog = await context.createCatalog({
+        saveVersion: runId,
+        ...(options.loadVersions ? { loadVersions: options.loadVersions } : {}),
+      });
+      const runner = await createRunner({
+        name: options.runner ?? "sequential",
+        params: options.runnerParams ?? {},
+        source: { module: registryFile(this.project), export: "registerPipelines", name: "*" },
+        logger: this.logger,
+        projectPath: this.project.root,
+      });
+      return await runner.run(pipe, catalog, {
+        hooks,
+        runId,
+        pipelineName,
+        onlyMissingOutputs: options.onlyMissingOutputs ?? false,
+        ...(options.command ? { command: options.command } : {}),
+        runParams: { env: this.env, project: this.project.name, ...(options as Record<string, unknown>) },
+      });
+    } catch (e) {
+      error = e;
+      throw e;
+    } finally {
+      const record: RunRecord = {
+        runId,
+        project: this.project.name,
+        pipeline: pipelineName,
+        env: this.env,
+        status: error === undefined ? "success" : "failed",
+        startedAt: new Date(started).toISOString(),
+        finishedAt: new Date().toISOString(),
+        durationMs: Date.now() - started,
+        git: (await gitInfo(this.project.root)) ?? null,
+        command: options.command ?? null,
+        options: { ...options },
+        nodes: [...timings].map(([name, t]) => ({
+          name,
+          status: t.status,
+          durationMs: Math.round(t.durationMs * 1000) / 1000,
+        })),
+        error:
+          error === undefined
+            ? null
+            : {
+                code: error instanceof KilnError ? error.code : null,
+                message: error instanceof Error ? error.message : String(error),
+              },
+      };
+      await appendRunRecord(this.storePath, record);
+    }
+  }
+}

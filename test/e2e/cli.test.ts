@@ -1,0 +1,144 @@
+// The real `kiln` binary, spawned in a throwaway copy of the example project.
+import { spawnSync } from "node:child_process";
+import { cp, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const repo = new URL("../..", import.meta.url).pathname;
+const bin = join(repo, "packages/kiln/bin/kiln.js");
+let project: string;
+
+function kiln(...args: string[]) {
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    cwd: project,
+    encoding: "utf8",
+    env: { ...process.env, KILN_ENV: "" },
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+beforeAll(async () => {
+  project = await mkdtemp(join(tmpdir(), "kiln-cli-"));
+  const example = join(repo, "examples/hello");
+  for (const part of ["package.json", "conf", "src"])
+    await cp(join(example, part), join(project, part), { recursive: true });
+  await symlink(join(repo, "node_modules"), join(project, "node_modules"), "dir");
+});
+afterAll(async () => {
+  await rm(project, { recursive: true, force: true });
+});
+
+describe("kiln", () => {
+  it("prints help and its version", () => {
+    const help = kiln("--help");
+    expect(help.code).toBe(0);
+    for (const command of ["run", "registry", "catalog", "config", "info"])
+      expect(help.stdout).toContain(command);
+    expect(kiln("--version").stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it("runs the default pipeline, one line per node, and records the run", async () => {
+    const run = kiln("run");
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/Completed 5 of 5 nodes: report/);
+    expect(await readFile(join(project, "data/08_reporting/summary.txt"), "utf8")).toContain("y = 2.995·x");
+    const records = (await readFile(join(project, ".kiln/runs.jsonl"), "utf8")).trim().split("\n");
+    expect(JSON.parse(records.at(-1)!)).toMatchObject({ status: "success", command: "kiln run" });
+  });
+
+  it("runs with every runner and with runner params", () => {
+    expect(kiln("run", "--runner", "concurrent", "--quiet").code).toBe(0);
+    const parallel = kiln("run", "--runner", "parallel", "--runner-params", "max_workers=2");
+    expect(parallel.code).toBe(0);
+    expect(parallel.stderr).toContain("Pipeline completed: 5 nodes");
+  });
+
+  it("slices with --nodes, --tags, --from-nodes/--to-nodes and takes --params", async () => {
+    const only = kiln("run", "--nodes", "report");
+    expect(only.code).toBe(0);
+    expect(only.stderr).toContain("Completed 1 of 1 nodes: report");
+    expect(kiln("run", "--tags", "data").stderr).toContain("Completed 2 of 2 nodes");
+    // fit_line reads "train", which lives only in memory: refused before any node runs.
+    const slice = kiln("run", "--from-nodes", "fit_line", "--to-nodes", "evaluate");
+    expect(slice.code).toBe(2);
+    expect(slice.stderr).toContain('KILN_RUNNER_MISSING_INPUTS: The pipeline reads "test", "train"');
+    expect(kiln("run", "--params", "data.slope=5,data.noise=0").code).toBe(0);
+    expect(await readFile(join(project, "data/08_reporting/summary.txt"), "utf8")).toMatch(
+      /^y = 5\.000·x \+ 2\.000/,
+    );
+  });
+
+  it("loads a pinned version with --load-versions", async () => {
+    const versions = (await readdir(join(project, "data/06_models/line.json"))).sort();
+    expect(versions.length).toBeGreaterThan(1);
+    expect(kiln("run", "--nodes", "report", "--load-versions", `line:${versions[0]}`).code).toBe(0);
+    expect(await readFile(join(project, "data/08_reporting/summary.txt"), "utf8")).toContain("y = 2.995·x");
+  });
+
+  it("exits 1 when a node fails, naming it and the command that resumes", () => {
+    const failed = kiln("run", "--params", "test_every=1");
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('KILN_NODE_FAILED: Node "split_data"');
+    expect(failed.stderr).toContain("test_every must be an integer of at least 2, got 1");
+    expect(failed.stderr).toContain('kiln run --params test_every=1 --from-nodes "make_data"');
+  });
+
+  it("exits 2 with close matches for unknown flags, pipelines, nodes and tags", () => {
+    const flag = kiln("run", "--fro-nodes", "x");
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain("--from-nodes");
+    const pipe = kiln("run", "--pipeline", "line_fti");
+    expect(pipe.code).toBe(2);
+    expect(pipe.stderr).toContain('Did you mean "line_fit"?');
+    expect(kiln("run", "--nodes", "fit_lin").stderr).toContain('Did you mean "fit_line"?');
+    expect(kiln("run", "--tags", "trainng").stderr).toContain('Did you mean "training"?');
+    const runner = kiln("run", "--runner", "paralel");
+    expect(runner.code).toBe(2);
+    expect(runner.stderr).toContain('Did you mean "parallel"?');
+  });
+
+  it("lists and describes pipelines", () => {
+    expect(kiln("registry", "list").stdout).toBe("- __default__\n- line_fit\n");
+    const described = kiln("registry", "describe", "line_fit").stdout;
+    expect(described).toContain("- split_data  [data]");
+    expect(described).toContain("points, params:test_every -> train, test");
+  });
+
+  it("describes the catalog and shows config with credentials masked", async () => {
+    const canary = "cli-CANARY-secret";
+    await writeFile(join(project, "conf/local/credentials.yml"), `s3:\n  secret: ${canary}\n`);
+    await writeFile(
+      join(project, "conf/base/catalog_factories.yml"),
+      '"{name}_json":\n  type: json.JSONDataset\n  filepath: data/02_intermediate/{name}.json\n',
+    );
+    const described = kiln("catalog", "describe-datasets", "--pipeline", "line_fit");
+    expect(described.code).toBe(0);
+    expect(described.stdout).toContain("json.JSONDataset");
+    expect(described.stdout).toContain("MemoryDataset");
+    expect(kiln("catalog", "list-patterns").stdout).toContain('"{name}_json"');
+    const shown = kiln("config", "show");
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain("test_every: 5");
+    expect(shown.stdout).not.toContain(canary);
+    expect(kiln("config", "show", "--env", "prod").code).toBe(2);
+  });
+
+  it("reads options from --config run.yml, flags winning", async () => {
+    await writeFile(join(project, "run.yml"), "run:\n  nodes: report\n  runner: concurrent\n");
+    const fromFile = kiln("run", "--config", "run.yml");
+    expect(fromFile.code).toBe(0);
+    expect(fromFile.stderr).toContain("Completed 1 of 1 nodes: report");
+    const overridden = kiln("run", "--config", "run.yml", "--nodes", "make_data,split_data");
+    expect(overridden.stderr).toContain("Completed 2 of 2 nodes: split_data");
+  });
+
+  it("writes JSON log lines with --log-format json", () => {
+    const run = kiln("run", "--log-format", "json", "--nodes", "report");
+    const lines = run.stderr
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines.find((l) => l.event === "node_completed")).toMatchObject({ node: "report", level: "info" });
+  });
+});
