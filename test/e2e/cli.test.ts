@@ -133,6 +133,27 @@ describe("kiln", () => {
     expect(overridden.stderr).toContain("Completed 2 of 2 nodes: split_data");
   });
 
+  it("draws a live progress line on a terminal, and none when piped", () => {
+    const tty = spawnSync("script", ["-qfec", `${process.execPath} ${bin} run`, "/dev/null"], {
+      cwd: project,
+      encoding: "utf8",
+    });
+    expect(tty.status).toBe(0);
+    expect(tty.stdout).toMatch(/\r\x1b\[2K\[\d\/5 nodes\] \d+\.\d s/);
+    expect(kiln("run").stderr).not.toContain("\x1b[2K");
+  });
+
+  it("takes level and format from conf/logging.yml, flags winning", async () => {
+    await writeFile(join(project, "conf/logging.yml"), "level: warn\nformat: text\n");
+    expect(kiln("run", "--nodes", "report").stderr).toBe("");
+    expect(kiln("run", "--nodes", "report", "--verbose").stderr).toContain("Completed 1 of 1 nodes");
+    await writeFile(join(project, "conf/logging.yml"), "level: info\nformat: json\n");
+    expect(JSON.parse(kiln("run", "--nodes", "report").stderr.trim().split("\n")[0]!)).toHaveProperty(
+      "level",
+    );
+    await rm(join(project, "conf/logging.yml"));
+  });
+
   it("writes JSON log lines with --log-format json", () => {
     const run = kiln("run", "--log-format", "json", "--nodes", "report");
     const lines = run.stderr

@@ -13,7 +13,12 @@ const program = new Command("kiln")
   )
   .option("-q, --quiet", "only warnings and errors")
   .option("-v, --verbose", "debug logging and error stacks")
-  .addOption(new Option("--log-format <format>", "log line format").choices(["text", "json"]).default("text"))
+  .addOption(
+    new Option("--log-format <format>", "log line format (default: conf/logging.yml, else text)").choices([
+      "text",
+      "json",
+    ]),
+  )
   .showSuggestionAfterError(true)
   .exitOverride();
 
