@@ -122,6 +122,14 @@ program
   .description("versions and plugins")
   .action(action(async () => (await import("./commands/info.js")).info()));
 
+// A command the core does not have may come from a plugin: only then are the project's plugins
+// loaded, so built-in commands stay fast.
+const first = process.argv[2];
+if (first !== undefined && !first.startsWith("-") && !program.commands.some((c) => c.name() === first)) {
+  const { addPluginCommands } = await import("./plugin-commands.js");
+  await addPluginCommands(program);
+}
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

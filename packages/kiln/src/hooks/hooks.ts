@@ -70,7 +70,7 @@ export interface Plugin {
   hooks?: Hooks;
   /** Dataset types by short name (`type:` in catalog.yml). */
   datasets?: Record<string, unknown>;
-  /** CLI commands this plugin adds. */
+  /** CLI commands this plugin adds: functions that receive the commander program and add to it. */
   commands?: unknown[];
 }
 

@@ -1,3 +1,4 @@
+export { discoverPlugins } from "./discover-plugins.js";
 export { findProject, ProjectError, type ProjectMetadata } from "./find-project.js";
 export {
   DEFAULT_PIPELINE,

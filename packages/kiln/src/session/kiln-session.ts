@@ -7,6 +7,7 @@ import { getDefaultLogger, type Logger } from "../logging/index.js";
 import type { Pipeline, PipelineFilter } from "../pipeline/index.js";
 import {
   DEFAULT_PIPELINE,
+  discoverPlugins,
   findProject,
   loadPipelines,
   loadSettings,
@@ -85,15 +86,18 @@ export class KilnSession {
     readonly settings: ProjectSettings,
     readonly options: SessionOptions,
     readonly logger: Logger,
+    /** Installed plugins first (found in the project's dependencies), then the settings' plugins. */
+    readonly plugins: readonly Plugin[],
   ) {
-    this.hooks = new HookManager(settings.plugins ?? []);
+    this.hooks = new HookManager(plugins);
   }
 
   /** Finds the project around `projectPath` and loads its settings. */
   static async create(options: SessionOptions = {}): Promise<KilnSession> {
     const project = await findProject(options.projectPath ?? process.cwd());
     const settings = await loadSettings(project);
-    return new KilnSession(project, settings, options, options.logger ?? getDefaultLogger());
+    const plugins = [...(await discoverPlugins(project)), ...(settings.plugins ?? [])];
+    return new KilnSession(project, settings, options, options.logger ?? getDefaultLogger(), plugins);
   }
 
   get env(): string {
@@ -121,8 +125,7 @@ export class KilnSession {
     });
     const parameters = await configLoader.load("parameters");
     const registry = createDefaultRegistry();
-    const plugins: Plugin[] = this.settings.plugins ?? [];
-    for (const plugin of plugins) {
+    for (const plugin of this.plugins) {
       for (const [name, type] of Object.entries(plugin.datasets ?? {}))
         registry.register(name, type as never);
     }

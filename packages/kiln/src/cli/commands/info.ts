@@ -1,22 +1,27 @@
 import { readFile } from "node:fs/promises";
-import { findProject, loadSettings } from "../../project/index.js";
+import { ProjectError } from "../../project/index.js";
+import { KilnSession } from "../../session/index.js";
 
-/** `kiln info`: Kiln, Node and project versions, and the project's plugins. */
+/** `kiln info`: Kiln, Node and project versions, and the project's plugins (installed and from settings). */
 export async function info(): Promise<void> {
   const pkg = JSON.parse(await readFile(new URL("../../../package.json", import.meta.url), "utf8")) as {
     version: string;
   };
   const lines = [`kiln ${pkg.version}`, `node ${process.version}`];
   try {
-    const project = await findProject();
-    const settings = await loadSettings(project);
+    const session = await KilnSession.create();
+    const { project } = session;
     lines.push(
       `project ${project.name} (${project.root})`,
       `made with kiln ${project.kilnVersion ?? "unknown"}`,
     );
-    const plugins = settings.plugins ?? [];
-    lines.push(plugins.length > 0 ? `plugins: ${plugins.map((p) => p.name).join(", ")}` : "plugins: none");
-  } catch {
+    lines.push(
+      session.plugins.length > 0
+        ? `plugins: ${session.plugins.map((p) => p.name).join(", ")}`
+        : "plugins: none",
+    );
+  } catch (error) {
+    if (!(error instanceof ProjectError && error.code === "KILN_PROJECT_NOT_FOUND")) throw error;
     lines.push("(not inside a Kiln project)");
   }
   process.stdout.write(`${lines.join("\n")}\n`);
