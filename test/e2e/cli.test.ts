@@ -84,6 +84,21 @@ describe("kiln", () => {
     expect(failed.stderr).toContain('kiln run --params test_every=1 --from-nodes "make_data"');
   });
 
+  it("checks parameters against the pipeline's schema before any node runs", async () => {
+    const bad = kiln("run", "--params", "data.rows=many");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("KILN_CONFIG_INVALID_PARAMETERS");
+    expect(bad.stderr).toMatch(/data\.rows: expected number, received string "many"/);
+    expect(bad.stderr).not.toContain("Completed");
+    const file = join(project, "conf/base/parameters.yml");
+    const original = await readFile(file, "utf8");
+    await writeFile(file, original.replace("noise: 0.5", "noise: -1"));
+    const fromFile = kiln("run");
+    expect(fromFile.code).toBe(2);
+    expect(fromFile.stderr).toMatch(/data\.noise: .*conf\/base\/parameters\.yml:6:\d+/);
+    await writeFile(file, original);
+  });
+
   it("exits 2 with close matches for unknown flags, pipelines, nodes and tags", () => {
     const flag = kiln("run", "--fro-nodes", "x");
     expect(flag.code).toBe(2);

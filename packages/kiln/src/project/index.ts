@@ -1,5 +1,6 @@
 export { discoverPlugins } from "./discover-plugins.js";
 export { findProject, ProjectError, type ProjectMetadata } from "./find-project.js";
+export { type DeclaredSchema, findParameterSchemas } from "./parameter-schemas.js";
 export {
   DEFAULT_PIPELINE,
   findPipelines,

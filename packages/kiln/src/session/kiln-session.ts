@@ -1,6 +1,6 @@
 import { join, resolve } from "node:path";
 import { createCatalog, createDefaultRegistry, type DataCatalog, generateVersion } from "../catalog/index.js";
-import { type ConfigDocument, ConfigLoader } from "../config/index.js";
+import { type ConfigDocument, ConfigLoader, validateParameters } from "../config/index.js";
 import { KilnError } from "../errors/index.js";
 import { HookManager, type Plugin } from "../hooks/index.js";
 import { getDefaultLogger, type Logger } from "../logging/index.js";
@@ -8,6 +8,7 @@ import type { Pipeline, PipelineFilter } from "../pipeline/index.js";
 import {
   DEFAULT_PIPELINE,
   discoverPlugins,
+  findParameterSchemas,
   findProject,
   loadPipelines,
   loadSettings,
@@ -190,6 +191,21 @@ export class KilnSession {
     return Object.keys(filter).length > 0 ? selected.filter(filter) : selected;
   }
 
+  /**
+   * Checks parameters against the schemas of the pipelines whose nodes are about to run, so a wrong
+   * or missing parameter fails before any node runs, naming the key, the expected type and the file
+   * and line where it was set.
+   */
+  async validateParameters(pipe: Pipeline, parameters: ConfigDocument): Promise<void> {
+    const registry = await this.pipelines();
+    for (const declared of await findParameterSchemas(this.project)) {
+      const owner = registry[declared.pipeline];
+      if (owner?.nodes.some((n) => pipe.node(n.name) !== undefined)) {
+        validateParameters(parameters, declared.schema as never);
+      }
+    }
+  }
+
   /** Runs a pipeline and records the run; resolves to the free outputs its nodes produced. */
   async run(options: SessionRunOptions = {}): Promise<RunResult> {
     const runId = generateVersion();
@@ -218,6 +234,7 @@ export class KilnSession {
     try {
       const pipe = await this.selectPipeline(options);
       const context = await this.loadContext();
+      await this.validateParameters(pipe, context.parameters);
       const catalog = await context.createCatalog({
         saveVersion: runId,
         ...(options.loadVersions ? { loadVersions: options.loadVersions } : {}),

@@ -1,5 +1,18 @@
 import { node, pipeline } from "kiln";
+import { z } from "zod";
 import { evaluate, fitLine, makeData, report, splitData } from "./nodes.js";
+
+/** The parameters this pipeline reads; a run with a wrong one stops before any node runs. */
+export const parameters = z.object({
+  data: z.object({
+    rows: z.number().int().positive(),
+    slope: z.number(),
+    intercept: z.number(),
+    noise: z.number().nonnegative(),
+    seed: z.number().int(),
+  }),
+  test_every: z.number().int(),
+});
 
 /** make_data → split_data → fit_line → evaluate → report. */
 export function createPipeline() {
