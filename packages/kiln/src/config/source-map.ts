@@ -1,58 +1,91 @@
 import type { ConfigLocation } from "./location.js";
 import type { PathSegment } from "./object-path.js";
 
-const SEP = "\u0000";
-
-function encode(path: readonly PathSegment[]): string {
-  return path.map(String).join(SEP);
+interface Entry {
+  location?: ConfigLocation;
+  children?: Map<string, Entry>;
 }
 
 /**
  * Where each value of a configuration was set, keyed by its path. Merging and interpolation keep
- * it in step with the value, so `locate` points at the file that won.
+ * it in step with the value, so `locate` points at the file that won. A tree, so that replacing or
+ * copying one key's subtree costs the size of that subtree, not of the whole config.
  */
 export class SourceMap {
-  readonly #entries = new Map<string, ConfigLocation>();
+  #root: Entry = {};
+
+  #find(path: readonly PathSegment[]): Entry | undefined {
+    let entry: Entry | undefined = this.#root;
+    for (const segment of path) {
+      entry = entry.children?.get(String(segment));
+      if (entry === undefined) return undefined;
+    }
+    return entry;
+  }
+
+  #make(path: readonly PathSegment[]): Entry {
+    let entry = this.#root;
+    for (const segment of path) {
+      entry.children ??= new Map();
+      let child = entry.children.get(String(segment));
+      if (child === undefined) {
+        child = {};
+        entry.children.set(String(segment), child);
+      }
+      entry = child;
+    }
+    return entry;
+  }
 
   /** The location recorded for exactly `path`. */
   get(path: readonly PathSegment[]): ConfigLocation | undefined {
-    return this.#entries.get(encode(path));
+    return this.#find(path)?.location;
   }
 
   /** Records `location` for `path`; keeps an existing entry unless `overwrite`. */
   set(path: readonly PathSegment[], location: ConfigLocation, overwrite = false): void {
-    const key = encode(path);
-    if (overwrite || !this.#entries.has(key)) this.#entries.set(key, location);
+    const entry = this.#make(path);
+    if (overwrite || entry.location === undefined) entry.location = location;
   }
 
   /** The number of recorded paths. */
   get size(): number {
-    return this.#entries.size;
+    let count = 0;
+    const stack = [this.#root];
+    while (stack.length > 0) {
+      const entry = stack.pop()!;
+      if (entry.location !== undefined) count++;
+      if (entry.children) stack.push(...entry.children.values());
+    }
+    return count;
   }
 
   /** Forgets `path` and everything under it. */
   delete(path: readonly PathSegment[]): void {
     if (path.length === 0) {
-      this.#entries.clear();
+      this.#root = {};
       return;
     }
-    const key = encode(path);
-    const prefix = key + SEP;
-    for (const existing of [...this.#entries.keys()])
-      if (existing === key || existing.startsWith(prefix)) this.#entries.delete(existing);
+    this.#find(path.slice(0, -1))?.children?.delete(String(path[path.length - 1]));
   }
 
-  /** Copies the entries of `from` at and under `fromPath` to `toPath` (default: the same path). */
+  /** Copies the entries of `from` at and under `fromPath` to `toPath` (default: the same path), over what is there. */
   copy(from: SourceMap, fromPath: readonly PathSegment[], toPath: readonly PathSegment[] = fromPath): void {
-    const key = encode(fromPath);
-    const target = encode(toPath);
-    for (const [existing, location] of [...from.#entries]) {
-      let suffix: string;
-      if (fromPath.length === 0) suffix = existing;
-      else if (existing === key) suffix = "";
-      else if (existing.startsWith(key + SEP)) suffix = existing.slice(key.length + 1);
-      else continue;
-      this.#entries.set(target && suffix ? target + SEP + suffix : target || suffix, location);
-    }
+    const source = from.#find(fromPath);
+    if (source === undefined) return;
+    const overlay = (src: Entry, dst: Entry) => {
+      if (src.location !== undefined) dst.location = src.location;
+      if (!src.children) return;
+      dst.children ??= new Map();
+      for (const [key, child] of src.children) {
+        let target = dst.children.get(key);
+        if (target === undefined) {
+          target = {};
+          dst.children.set(key, target);
+        }
+        overlay(child, target);
+      }
+    };
+    overlay(source, this.#make(toPath));
   }
 }
