@@ -21,6 +21,7 @@ beforeAll(async () => {
   await writeFile(join(project, "package.json"), JSON.stringify(pkg));
   await mkdir(join(project, "node_modules/kiln-plugin-audit"), { recursive: true });
   await symlink(join(repo, "packages/kiln"), join(project, "node_modules/kiln"), "dir");
+  await symlink(join(repo, "node_modules/zod"), join(project, "node_modules/zod"), "dir"); // the example's schema uses it
   await writeFile(
     join(project, "node_modules/kiln-plugin-audit/package.json"),
     JSON.stringify({

@@ -1,4 +1,4 @@
-import { parse } from "yaml";
+import { lazyYaml } from "../utils/index.js";
 import type { PathSegment } from "./object-path.js";
 
 /** One `${...}` of a string: a reference to another key, or a resolver call with an optional default. */
@@ -146,7 +146,7 @@ export function parseDefault(raw: string): unknown {
   // A tag could build something other than plain data; such a default stays the text it is.
   if (raw.startsWith("!")) return raw;
   try {
-    return parse(raw, { schema: "core", logLevel: "silent" });
+    return lazyYaml().parse(raw, { schema: "core", logLevel: "silent" });
   } catch {
     return raw;
   }

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
-import { LineCounter, parseDocument, type YAMLError } from "yaml";
+import type { YAMLError } from "yaml";
 import { ConfigError } from "../errors/index.js";
+import { lazyYaml } from "../utils/index.js";
 import { type ConfigLocation, formatLocation } from "./location.js";
 import { clonePlain, isPlainObject } from "./object-path.js";
 import type { SourceMap } from "./source-map.js";
@@ -70,8 +71,8 @@ export async function parseConfigFile(file: string): Promise<ParsedConfigFile> {
 
 /** Parses configuration text as if read from `file` (for tests and in-memory sources). */
 export function parseConfigText(file: string, text: string): ParsedConfigFile {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, {
+  const lineCounter = new (lazyYaml().LineCounter)();
+  const doc = lazyYaml().parseDocument(text, {
     schema: "core",
     merge: true,
     prettyErrors: true,

@@ -1,5 +1,5 @@
-import { parseDocument } from "yaml";
 import { ConfigError } from "../errors/index.js";
+import { lazyYaml } from "../utils/index.js";
 import { splitTopLevel } from "./interpolation-syntax.js";
 import { RUNTIME_PARAMS_SOURCE } from "./location.js";
 import { deepMergeInto, type Located } from "./merge.js";
@@ -20,7 +20,7 @@ function badParams(text: string, column: number, problem: string): ConfigError {
 
 function parseValue(raw: string): { ok: true; value: unknown } | { ok: false; reason: string } {
   if (raw.startsWith("!")) return { ok: false, reason: "YAML tags are not allowed in values" };
-  const doc = parseDocument(raw, { schema: "core", logLevel: "silent" });
+  const doc = lazyYaml().parseDocument(raw, { schema: "core", logLevel: "silent" });
   const problem = doc.errors[0] ?? doc.warnings[0];
   if (problem) return { ok: false, reason: `the value is not valid YAML (${problem.code})` };
   return { ok: true, value: doc.toJS() };

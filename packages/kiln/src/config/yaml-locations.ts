@@ -1,15 +1,6 @@
-import {
-  type Document,
-  isAlias,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  type LineCounter,
-  type Node,
-  type Pair,
-} from "yaml";
+import type { Document, LineCounter, Node, Pair } from "yaml";
 import { ConfigError } from "../errors/index.js";
+import { lazyYaml } from "../utils/index.js";
 import { type ConfigLocation, formatLocation } from "./location.js";
 import type { PathSegment } from "./object-path.js";
 import { SourceMap } from "./source-map.js";
@@ -73,14 +64,14 @@ export function walkYaml(
   };
 
   const entryLocation = (pair: Pair, value: unknown): ConfigLocation => {
-    if (isScalar(value) || isAlias(value)) return at(value.range?.[0]);
+    if (lazyYaml().isScalar(value) || lazyYaml().isAlias(value)) return at(value.range?.[0]);
     const key = pair.key as Node | null;
     return at(key?.range?.[0] ?? (value as Node | null)?.range?.[0]);
   };
 
   const visit = (node: unknown, path: PathSegment[]): void => {
     if (++visits > MAX_VISITS) return;
-    if (isAlias(node)) {
+    if (lazyYaml().isAlias(node)) {
       const where = at(node.range?.[0]);
       firstAlias ??= where;
       const target = node.resolve(doc);
@@ -106,18 +97,18 @@ export function walkYaml(
     }
     if (!node || typeof node !== "object") return;
     checkTag(node as Node);
-    if (isMap(node)) {
+    if (lazyYaml().isMap(node)) {
       ancestors.add(node);
       const merges: unknown[] = [];
       for (const pair of node.items) {
-        if (!isPair(pair)) continue;
+        if (!lazyYaml().isPair(pair)) continue;
         const key = pair.key;
         // With `merge: true` the parser marks a plain `<<` key with a symbol value.
-        if (isScalar(key) && typeof key.value === "symbol") {
+        if (lazyYaml().isScalar(key) && typeof key.value === "symbol") {
           merges.push(pair.value);
           continue;
         }
-        if (key !== null && !isScalar(key)) {
+        if (key !== null && !lazyYaml().isScalar(key)) {
           const where = at((key as Node).range?.[0]);
           throw new ConfigError(
             "KILN_CONFIG_YAML_SYNTAX",
@@ -125,18 +116,18 @@ export function walkYaml(
             { hint: "Use a string key.", location: where },
           );
         }
-        if (isScalar(key)) checkTag(key);
-        const name = isScalar(key) ? String(key.value ?? "") : "";
+        if (lazyYaml().isScalar(key)) checkTag(key);
+        const name = lazyYaml().isScalar(key) ? String(key.value ?? "") : "";
         locations.set([...path, name], entryLocation(pair, pair.value));
         visit(pair.value, [...path, name]);
       }
       // `<<: *base` and `<<: [*a, *b]`: explicit keys win, then earlier sources (YAML merge rules).
       for (const source of merges) {
-        if (isSeq(source)) for (const item of source.items) visit(item, path);
+        if (lazyYaml().isSeq(source)) for (const item of source.items) visit(item, path);
         else visit(source, path);
       }
       ancestors.delete(node);
-    } else if (isSeq(node)) {
+    } else if (lazyYaml().isSeq(node)) {
       ancestors.add(node);
       node.items.forEach((item, i) => {
         locations.set([...path, i], at((item as Node | null)?.range?.[0] ?? node.range?.[0]));

@@ -1,4 +1,4 @@
-import { parse, stringify } from "yaml";
+import { lazyYaml } from "../../utils/index.js";
 import { FileDataset, type FileDatasetConfig } from "../file-dataset.js";
 
 /** YAML file (core schema: no tag can run code). `save_args.indent`, `save_args.sort_keys`. */
@@ -27,11 +27,11 @@ export class YAMLDataset<T = unknown> extends FileDataset<T, T> {
   }
 
   protected decode(bytes: Uint8Array): T {
-    return parse(new TextDecoder().decode(bytes), { schema: "core" }) as T;
+    return lazyYaml().parse(new TextDecoder().decode(bytes), { schema: "core" }) as T;
   }
 
   protected encode(data: T): string {
     const indent = typeof this.saveArgs.indent === "number" ? this.saveArgs.indent : 2;
-    return stringify(data, { indent, sortMapEntries: this.saveArgs.sort_keys === true });
+    return lazyYaml().stringify(data, { indent, sortMapEntries: this.saveArgs.sort_keys === true });
   }
 }
