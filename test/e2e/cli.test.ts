@@ -154,7 +154,8 @@ describe("kiln", () => {
       encoding: "utf8",
     });
     expect(tty.status).toBe(0);
-    expect(tty.stdout).toMatch(/\r\x1b\[2K\[\d\/5 nodes\] \d+\.\d s/);
+    const ESC = String.fromCharCode(27);
+    expect(tty.stdout).toMatch(new RegExp(`\r${ESC}\\[2K\\[\\d/5 nodes\\] \\d+\\.\\d s`));
     expect(kiln("run").stderr).not.toContain("\x1b[2K");
   });
 

@@ -61,7 +61,7 @@ program
   )
   .option("--load-versions <name:version,...>", "load these dataset versions", loadVersions)
   .option("-p, --params <a.b=1,...>", "override parameters (values typed as YAML scalars)")
-  .option("--conf-source <path>", "the conf folder to use")
+  .option("--conf-source <path>", "the conf folder, or a .tar.gz, .tgz or .zip of it")
   .option("--only-missing-outputs", "skip nodes whose persisted outputs exist")
   .option("-c, --config <file>", "read options from the run: section of a YAML file (flags win)")
   .action(
@@ -121,6 +121,63 @@ program
   .command("info")
   .description("versions and plugins")
   .action(action(async () => (await import("./commands/info.js")).info()));
+
+program
+  .command("repl")
+  .description("a Node REPL with the project's catalog, context, pipelines and session (reload() re-reads)")
+  .option("-e, --env <env>", "the config environment")
+  .option("-p, --params <a.b=1,...>", "override parameters (values typed as YAML scalars)")
+  .option("--conf-source <path>", "the conf folder, or a .tar.gz, .tgz or .zip of it")
+  .action(
+    action(async (flags: { env?: string; params?: string; confSource?: string }) =>
+      (await import("./commands/repl.js")).repl(flags),
+    ),
+  );
+
+program
+  .command("package")
+  .description("archive the project's code and conf (no conf/local, no credentials) to run elsewhere")
+  .option("-o, --output <dir>", "where the .tar.gz files go (default: <project>/dist)")
+  .action(
+    action(async (flags: { output?: string }) =>
+      (await import("./commands/package.js")).packageCommand(flags),
+    ),
+  );
+
+program
+  .command("new [name]")
+  .description("create a project folder from a starter (never prompts)")
+  .option("--starter <name>", "the starter to lay over the base template (kiln starter list)")
+  .option("--example <y|n>", "add a small example pipeline (default: n)")
+  .option("--directory <dir>", "where the project folder goes (default: the working directory)")
+  .option("-c, --config <file>", "read project_name, output_dir and example_pipeline from a YAML file")
+  .action(
+    action(async (name: string | undefined, flags: Record<string, string | undefined>) =>
+      (await import("./commands/new.js")).newProject(name, flags),
+    ),
+  );
+
+program
+  .command("starter")
+  .description("project starters for kiln new")
+  .command("list")
+  .description("list the starters and what each makes")
+  .action(action(async () => (await import("./commands/starter.js")).list()));
+
+const pipelineCommand = program.command("pipeline").description("add and remove the project's pipelines");
+pipelineCommand
+  .command("create <name>")
+  .description("a new pipeline: src/pipelines/<name>/, its parameters file and a test")
+  .action(action(async (name: string) => (await import("./commands/pipeline.js")).create(name)));
+pipelineCommand
+  .command("delete <name>")
+  .description("remove the files kiln pipeline create made (only with --yes)")
+  .option("-y, --yes", "really remove them (kiln never prompts)")
+  .action(
+    action(async (name: string, flags: { yes?: boolean }) =>
+      (await import("./commands/pipeline.js")).remove(name, flags),
+    ),
+  );
 
 // A command the core does not have may come from a plugin: only then are the project's plugins
 // loaded, so built-in commands stay fast.

@@ -1,3 +1,4 @@
+export { isConfArchive, type OpenedConfSource, openConfSource } from "./conf-source.js";
 export { type ConfigDocument, createConfigDocument } from "./config-document.js";
 export { ConfigLoader, type ConfigLoaderOptions } from "./config-loader.js";
 export { DEFAULT_CONFIG_PATTERNS } from "./config-patterns.js";

@@ -1,5 +1,7 @@
+export { type CreatedProject, type CreateProjectOptions, createProject } from "./create-project.js";
 export { discoverPlugins } from "./discover-plugins.js";
 export { findProject, ProjectError, type ProjectMetadata } from "./find-project.js";
+export { type NewProjectConfig, parseYesNo, readNewProjectConfig } from "./new-project-config.js";
 export { type DeclaredSchema, findParameterSchemas } from "./parameter-schemas.js";
 export {
   DEFAULT_PIPELINE,
@@ -9,4 +11,11 @@ export {
   selectPipeline,
   sumPipelines,
 } from "./pipeline-registry.js";
+export {
+  createPipelineFiles,
+  type DeletedPipeline,
+  deletePipelineFiles,
+  type PipelineScaffoldOptions,
+} from "./pipeline-scaffold.js";
 export { defineSettings, loadSettings, type ProjectSettings } from "./settings.js";
+export { DEFAULT_STARTER, listStarters, type Starter } from "./starters.js";

@@ -1,3 +1,8 @@
+export {
+  type BootstrapOptions,
+  type BootstrappedProject,
+  bootstrapProject,
+} from "./bootstrap-project.js";
 export { gitInfo } from "./git-info.js";
 export {
   type KilnContext,
@@ -5,5 +10,6 @@ export {
   type SessionOptions,
   type SessionRunOptions,
 } from "./kiln-session.js";
+export { type PackageOptions, type PackageResult, packageProject } from "./package-project.js";
 export { appendRunRecord, type RunRecord, readRunRecords } from "./run-record.js";
 export { createRunner } from "./runner-factory.js";

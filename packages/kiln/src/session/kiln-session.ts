@@ -1,6 +1,12 @@
 import { join, resolve } from "node:path";
 import { createCatalog, createDefaultRegistry, type DataCatalog, generateVersion } from "../catalog/index.js";
-import { type ConfigDocument, ConfigLoader, validateParameters } from "../config/index.js";
+import {
+  type ConfigDocument,
+  ConfigLoader,
+  type OpenedConfSource,
+  openConfSource,
+  validateParameters,
+} from "../config/index.js";
 import { KilnError } from "../errors/index.js";
 import { HookManager, type Plugin } from "../hooks/index.js";
 import { getDefaultLogger, type Logger } from "../logging/index.js";
@@ -30,7 +36,10 @@ export interface SessionOptions {
   env?: string;
   /** `--params` overrides, nested. */
   runtimeParams?: Record<string, unknown>;
-  /** The conf folder (default `<project>/conf`). */
+  /**
+   * The conf folder, or a `.tar.gz`/`.tgz`/`.zip` of it extracted to a temp folder until
+   * {@link KilnSession.close} (default `<project>/conf`).
+   */
   confSource?: string;
   logger?: Logger;
 }
@@ -81,6 +90,7 @@ export interface KilnContext {
 export class KilnSession {
   readonly hooks: HookManager;
   #context: KilnContext | undefined;
+  #conf!: OpenedConfSource;
 
   private constructor(
     readonly project: ProjectMetadata,
@@ -93,20 +103,43 @@ export class KilnSession {
     this.hooks = new HookManager(plugins);
   }
 
-  /** Finds the project around `projectPath` and loads its settings. */
+  /**
+   * Finds the project around `projectPath` and loads its settings. A conf source archive is
+   * extracted now; call {@link close} when done to remove the extracted copy.
+   *
+   * @throws ConfigError `KILN_CONFIG_BAD_ARCHIVE` / `KILN_CONFIG_ARCHIVE_NOT_FOUND` for an archive.
+   */
   static async create(options: SessionOptions = {}): Promise<KilnSession> {
     const project = await findProject(options.projectPath ?? process.cwd());
     const settings = await loadSettings(project);
     const plugins = [...(await discoverPlugins(project)), ...(settings.plugins ?? [])];
-    return new KilnSession(project, settings, options, options.logger ?? getDefaultLogger(), plugins);
+    const session = new KilnSession(
+      project,
+      settings,
+      options,
+      options.logger ?? getDefaultLogger(),
+      plugins,
+    );
+    session.#conf = await openConfSource(
+      resolve(project.root, options.confSource ?? settings.confSource ?? "conf"),
+      { baseEnv: settings.configLoader?.baseEnv ?? "base" },
+    );
+    return session;
+  }
+
+  /** Removes a conf source archive's extracted copy; a no-op for a conf folder. */
+  async close(): Promise<void> {
+    await this.#conf.close();
   }
 
   get env(): string {
-    return this.options.env ?? process.env.KILN_ENV ?? this.settings.configLoader?.defaultRunEnv ?? "local";
+    // An empty KILN_ENV means "not set", as the config loader reads it.
+    return this.options.env || process.env.KILN_ENV || this.settings.configLoader?.defaultRunEnv || "local";
   }
 
+  /** The folder config is read from (an archive's extracted copy for an archive). */
   get confSource(): string {
-    return resolve(this.project.root, this.options.confSource ?? this.settings.confSource ?? "conf");
+    return this.#conf.path;
   }
 
   /** The run records file. */

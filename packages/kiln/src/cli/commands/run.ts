@@ -71,7 +71,11 @@ export async function run(flags: RunFlags, argv: string[]): Promise<void> {
     logger: getDefaultLogger(),
   });
   const { env: _env, params: _params, confSource: _conf, config: _config, ...runOptions } = merged;
-  await session.run({ ...runOptions, command: ["kiln", ...argv.map(quote)].join(" ") });
+  try {
+    await session.run({ ...runOptions, command: ["kiln", ...argv.map(quote)].join(" ") });
+  } finally {
+    await session.close(); // removes an extracted --conf-source archive
+  }
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

@@ -1,0 +1,23 @@
+import { cp, mkdtemp, rm, symlink } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+
+/**
+ * Calls `body` with a throwaway copy of the project (package.json, conf, src; node_modules linked),
+ * so pipeline runs in tests never write into the project's data/ or .kiln/ folders.
+ */
+export async function inProjectCopy<T>(body: (projectPath: string) => Promise<T>): Promise<T> {
+  const copy = await mkdtemp(join(tmpdir(), "kiln-test-"));
+  try {
+    for (const part of ["package.json", "conf", "src"]) {
+      await cp(join(root, part), join(copy, part), { recursive: true });
+    }
+    await symlink(join(root, "node_modules"), join(copy, "node_modules"), "junction");
+    return await body(copy);
+  } finally {
+    await rm(copy, { recursive: true, force: true });
+  }
+}
