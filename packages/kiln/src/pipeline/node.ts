@@ -108,7 +108,7 @@ function unique(names: readonly string[]): readonly string[] {
   if (names.length < 2) return names;
   if (names.length > 16) return new Set(names).size === names.length ? names : [...new Set(names)];
   for (let i = 1; i < names.length; i++) {
-    if (names.lastIndexOf(names[i]!, i - 1) !== -1) return [...new Set(names)];
+    for (let j = 0; j < i; j++) if (names[j] === names[i]) return [...new Set(names)];
   }
   return names;
 }
