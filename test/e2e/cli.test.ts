@@ -42,6 +42,10 @@ describe("kiln", () => {
     const run = kiln("run");
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/Completed 5 of 5 nodes: report/);
+    expect(run.stdout).toMatch(
+      /^Saved 3 datasets:\n {2}line {5}data\/06_models\/line\.json\/[\dT.\-Z]+\/line\.json\n/,
+    );
+    expect(run.stdout).toContain("summary  data/08_reporting/summary.txt");
     expect(await readFile(join(project, "data/08_reporting/summary.txt"), "utf8")).toContain("y = 2.995·x");
     const records = (await readFile(join(project, ".kiln/runs.jsonl"), "utf8")).trim().split("\n");
     expect(JSON.parse(records.at(-1)!)).toMatchObject({ status: "success", command: "kiln run" });

@@ -81,6 +81,8 @@ describe("the hello example", () => {
       "evaluate",
       "report",
     ]);
+    expect(record!.saved.map((s) => s.dataset)).toEqual(["line", "metrics", "summary"]);
+    expect(record!.saved[0]!.version).toBe(record!.runId);
   });
 
   it("takes parameters from the command line over parameters.yml", async () => {

@@ -239,6 +239,9 @@ export class KilnSession {
     }
   }
 
+  /** What the session's last `run()` recorded (undefined before the first run). */
+  lastRun: RunRecord | undefined;
+
   /** Runs a pipeline and records the run; resolves to the free outputs its nodes produced. */
   async run(options: SessionRunOptions = {}): Promise<RunResult> {
     const runId = generateVersion();
@@ -247,6 +250,7 @@ export class KilnSession {
       ? options.pipelines.join(",")
       : (options.pipeline ?? DEFAULT_PIPELINE);
     const timings = new Map<string, { started: number; durationMs: number; status: "success" | "failed" }>();
+    const saved: RunRecord["saved"] = [];
     const recorder: Plugin = {
       name: "kiln-session-recorder",
       hooks: {
@@ -256,6 +260,14 @@ export class KilnSession {
           const t = timings.get(node.name);
           if (t) t.durationMs = performance.now() - t.started;
         },
+        afterDatasetSaved: ({ datasetName }) => {
+          // Datasets the runner created in memory live only in its own copy of the catalog.
+          if (!catalog?.has(datasetName)) return;
+          const described = catalog.get(datasetName).describe();
+          if (typeof described.filepath !== "string") return; // not a file anyone can open
+          const version = (described.version as { save?: string } | undefined)?.save ?? null;
+          saved.push({ dataset: datasetName, filepath: described.filepath, version });
+        },
         onNodeError: ({ node }) => {
           const t = timings.get(node.name);
           if (t) Object.assign(t, { durationMs: performance.now() - t.started, status: "failed" });
@@ -264,11 +276,12 @@ export class KilnSession {
     };
     const hooks = new HookManager([...this.hooks.plugins, recorder]);
     let error: unknown;
+    let catalog: DataCatalog | undefined;
     try {
       const pipe = await this.selectPipeline(options);
       const context = await this.loadContext();
       await this.validateParameters(pipe, context.parameters);
-      const catalog = await context.createCatalog({
+      catalog = await context.createCatalog({
         saveVersion: runId,
         ...(options.loadVersions ? { loadVersions: options.loadVersions } : {}),
       });
@@ -303,6 +316,7 @@ export class KilnSession {
         git: (await gitInfo(this.project.root)) ?? null,
         command: options.command ?? null,
         options: { ...options },
+        saved,
         nodes: [...timings].map(([name, t]) => ({
           name,
           status: t.status,
@@ -316,6 +330,7 @@ export class KilnSession {
                 message: error instanceof Error ? error.message : String(error),
               },
       };
+      this.lastRun = record;
       await appendRunRecord(this.storePath, record);
     }
   }

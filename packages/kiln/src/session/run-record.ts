@@ -15,6 +15,8 @@ export interface RunRecord {
   command: string | null;
   options: Record<string, unknown>;
   nodes: Array<{ name: string; status: "success" | "failed"; durationMs: number }>;
+  /** Persisted datasets this run saved: where, and which version. */
+  saved: Array<{ dataset: string; filepath: string; version: string | null }>;
   error: { code: string | null; message: string } | null;
 }
 

@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { basename, isAbsolute, relative } from "node:path";
 import { parse } from "yaml";
 import { parseRuntimeParams } from "../../config/index.js";
 import { getDefaultLogger } from "../../logging/index.js";
@@ -73,9 +74,24 @@ export async function run(flags: RunFlags, argv: string[]): Promise<void> {
   const { env: _env, params: _params, confSource: _conf, config: _config, ...runOptions } = merged;
   try {
     await session.run({ ...runOptions, command: ["kiln", ...argv.map(quote)].join(" ") });
+    printSaved(session.lastRun?.saved ?? []);
   } finally {
     await session.close(); // removes an extracted --conf-source archive
   }
+}
+
+/** Where the run's persisted outputs are, on stdout: what a person looks for after a run. */
+function printSaved(saved: Array<{ dataset: string; filepath: string; version: string | null }>): void {
+  if (saved.length === 0) return;
+  const width = Math.max(...saved.map((s) => s.dataset.length));
+  const lines = saved.map(({ dataset, filepath, version }) => {
+    const path = version ? `${filepath}/${version}/${basename(filepath)}` : filepath;
+    const shown = isAbsolute(path) ? relative(process.cwd(), path) || path : path;
+    return `  ${dataset.padEnd(width)}  ${shown}`;
+  });
+  process.stdout.write(
+    `Saved ${saved.length} dataset${saved.length === 1 ? "" : "s"}:\n${lines.join("\n")}\n`,
+  );
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
