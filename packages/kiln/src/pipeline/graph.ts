@@ -9,21 +9,15 @@ export interface DatasetIndex {
   consumers: Map<string, Node[]>;
 }
 
-/** Builds the producer/consumer index; throws when two nodes write one dataset. */
+/**
+ * Builds the producer/consumer index. Assumes one producer per dataset, which {@link layerNodes}
+ * checks when a pipeline is built; pipelines build this index only when something asks for it.
+ */
 export function indexDatasets(nodes: readonly Node[]): DatasetIndex {
   const producer = new Map<string, Node>();
   const consumers = new Map<string, Node[]>();
-  const clashes = new Map<string, Set<string>>();
   for (const n of nodes) {
-    for (const out of n.outputs) {
-      const base = stripTranscoding(out);
-      const existing = producer.get(base);
-      if (existing) {
-        const names = clashes.get(base) ?? new Set([existing.name]);
-        names.add(n.name);
-        clashes.set(base, names);
-      } else producer.set(base, n);
-    }
+    for (const out of n.outputs) producer.set(stripTranscoding(out), n);
     for (const input of n.inputs) {
       const base = stripTranscoding(input);
       const list = consumers.get(base);
@@ -32,15 +26,22 @@ export function indexDatasets(nodes: readonly Node[]): DatasetIndex {
       } else consumers.set(base, [n]);
     }
   }
-  if (clashes.size > 0) {
-    const lines = [...clashes].map(([ds, names]) => `"${ds}" is written by ${quoteList(names)}`);
-    throw new PipelineError(
-      "KILN_PIPELINE_DUPLICATE_OUTPUT",
-      `More than one node writes the same dataset: ${lines.join("; ")}.`,
-      { hint: "Each dataset has exactly one producer: rename one of the outputs." },
-    );
-  }
   return { producer, consumers };
+}
+
+/** The error for datasets written by more than one node, each with every writer. */
+function duplicateOutputs(nodes: readonly Node[], clashing: ReadonlySet<string>): PipelineError {
+  const writers = new Map<string, string[]>();
+  for (const n of nodes) {
+    for (const out of n.outputs) {
+      const base = stripTranscoding(out);
+      if (clashing.has(base)) writers.set(base, [...(writers.get(base) ?? []), n.name]);
+    }
+  }
+  const lines = [...writers].map(([ds, names]) => `"${ds}" is written by ${quoteList(names)}`);
+  return new PipelineError("KILN_PIPELINE_DUPLICATE_OUTPUT", `More than one node writes the same dataset: ${lines.join("; ")}.`, {
+    hint: "Each dataset has exactly one producer: rename one of the outputs.",
+  });
 }
 
 const byName = (a: Node, b: Node) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -60,16 +61,23 @@ export function layersOf({ order, starts }: Layering): Node[][] {
  * Orders nodes in layers (Kahn's algorithm): a node's layer is one more than its deepest parent's,
  * so the nodes of one layer can run at the same time. Nodes within a layer are sorted by name, which
  * makes the order stable whatever order the nodes were given in. Linear in nodes + edges (plus sorting
- * within layers). Call it after {@link indexDatasets} (which rejects datasets with two producers).
- * @throws PipelineError `KILN_PIPELINE_CYCLE` naming one cycle as `a -> b -> a`.
+ * within layers).
+ * @throws PipelineError `KILN_PIPELINE_DUPLICATE_OUTPUT` when two nodes write one dataset,
+ *   `KILN_PIPELINE_CYCLE` naming one cycle as `a -> b -> a`.
  */
 export function layerNodes(nodes: readonly Node[]): Layering {
   const count = nodes.length;
-  // Where each dataset's producer is in `nodes` (keys without transcoding, as in DatasetIndex.producer;
-  // indexDatasets has already rejected datasets with two producers).
+  // Where each dataset's producer is in `nodes` (keys without transcoding, as in DatasetIndex.producer).
   const producerAt = new Map<string, number>();
-  for (let i = 0; i < count; i++)
-    for (const out of nodes[i]!.outputs) producerAt.set(stripTranscoding(out), i);
+  let clashing: Set<string> | undefined;
+  for (let i = 0; i < count; i++) {
+    for (const out of nodes[i]!.outputs) {
+      const base = stripTranscoding(out);
+      if (producerAt.has(base)) (clashing ??= new Set()).add(base);
+      else producerAt.set(base, i);
+    }
+  }
+  if (clashing) throw duplicateOutputs(nodes, clashing);
   // Edges are stored compactly (no array per node): the children of node p are
   // childList[firstChild[p]] .. childList[firstChild[p + 1] - 1], in ascending order.
   const pending = new Int32Array(count);

@@ -108,7 +108,7 @@ export class Pipeline {
   readonly #nodes: readonly Node[];
   readonly #layerStarts: readonly number[];
   #layers: readonly (readonly Node[])[] | undefined;
-  readonly #index: DatasetIndex;
+  #index: DatasetIndex | undefined;
   #byName: Map<string, Node> | undefined;
   // The pipeline is immutable: these sorted lists are computed once (every run asks for them several times).
   #allInputs: readonly string[] | undefined;
@@ -123,7 +123,6 @@ export class Pipeline {
     // A plain list of nodes (the common case) skips the generator; the result is the same.
     const nodes = dedupe(isNodeList(items) ? items : flatten(items));
     checkTranscoding(nodes);
-    this.#index = indexDatasets(nodes);
     const { order, starts } = layerNodes(nodes);
     this.#nodes = order;
     this.#layerStarts = starts; // the layers' arrays are only made when asked for
@@ -152,6 +151,7 @@ export class Pipeline {
 
   /** @internal The producer/consumer index, for runners. */
   get datasetIndex(): DatasetIndex {
+    this.#index ??= indexDatasets(this.#nodes); // built on first use: building a pipeline does not need it
     return this.#index;
   }
 
@@ -169,12 +169,12 @@ export class Pipeline {
 
   /** Free inputs: datasets read but not produced inside the pipeline (the run loads them from the catalog). */
   inputs(): string[] {
-    return this.allInputs().filter((ds) => !this.#index.producer.has(stripTranscoding(ds)));
+    return this.allInputs().filter((ds) => !this.datasetIndex.producer.has(stripTranscoding(ds)));
   }
 
   /** Free outputs: datasets produced but read by no node of the pipeline. */
   outputs(): string[] {
-    return this.allOutputs().filter((ds) => !this.#index.consumers.has(stripTranscoding(ds)));
+    return this.allOutputs().filter((ds) => !this.datasetIndex.consumers.has(stripTranscoding(ds)));
   }
 
   /** Every dataset name the pipeline mentions, sorted. */
@@ -245,22 +245,22 @@ export class Pipeline {
 
   /** The named nodes and everything downstream of them. */
   fromNodes(...names: string[]): Pipeline {
-    return new Pipeline(descendants(nodesNamed(names, this.#nodesByName()), this.#index));
+    return new Pipeline(descendants(nodesNamed(names, this.#nodesByName()), this.datasetIndex));
   }
 
   /** The named nodes and everything upstream of them. */
   toNodes(...names: string[]): Pipeline {
-    return new Pipeline(ancestors(nodesNamed(names, this.#nodesByName()), this.#index));
+    return new Pipeline(ancestors(nodesNamed(names, this.#nodesByName()), this.datasetIndex));
   }
 
   /** Every node that depends, directly or not, on any of `datasets`. */
   fromInputs(...datasets: string[]): Pipeline {
-    return new Pipeline(descendants(consumersOf(datasets, this.#index), this.#index));
+    return new Pipeline(descendants(consumersOf(datasets, this.datasetIndex), this.datasetIndex));
   }
 
   /** Every node needed to produce `datasets`. */
   toOutputs(...datasets: string[]): Pipeline {
-    return new Pipeline(ancestors(producersOf(datasets, this.#index), this.#index));
+    return new Pipeline(ancestors(producersOf(datasets, this.datasetIndex), this.datasetIndex));
   }
 
   /**
