@@ -16,6 +16,17 @@ export interface FileDatasetConfig {
   version?: Version;
 }
 
+/** The catalog entry keys every file dataset takes (each type adds its own `load_args`/`save_args`). */
+export const FILE_DATASET_KEYS = [
+  "filepath",
+  "load_args",
+  "save_args",
+  "fs_args",
+  "credentials",
+  "metadata",
+  "version",
+] as const;
+
 /** Most versions a save moves on by when other processes took the same millisecond. */
 const MAX_VERSION_CLASHES = 1000;
 

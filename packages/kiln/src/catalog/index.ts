@@ -14,7 +14,7 @@ export { JSONDataset } from "./datasets/json-dataset.js";
 export { ObjectDataset } from "./datasets/object-dataset.js";
 export { TextDataset } from "./datasets/text-dataset.js";
 export { YAMLDataset } from "./datasets/yaml-dataset.js";
-export { FileDataset, type FileDatasetConfig } from "./file-dataset.js";
+export { FILE_DATASET_KEYS, FileDataset, type FileDatasetConfig } from "./file-dataset.js";
 export { MemoryDataset, type MemoryDatasetOptions } from "./memory-dataset.js";
 export { type DatasetPattern, isPattern, PatternResolver } from "./patterns.js";
 export {

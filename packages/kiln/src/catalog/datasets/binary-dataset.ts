@@ -1,23 +1,11 @@
-import { FileDataset, type FileDatasetConfig } from "../file-dataset.js";
+import { FILE_DATASET_KEYS, FileDataset } from "../file-dataset.js";
 
 /** Raw bytes: loads a Uint8Array, saves any Uint8Array (Buffer included). */
 export class BinaryDataset extends FileDataset<Uint8Array, Uint8Array> {
-  static readonly configKeys = [
-    "filepath",
-    "load_args",
-    "save_args",
-    "fs_args",
-    "credentials",
-    "metadata",
-    "version",
-  ] as const;
+  static readonly configKeys = FILE_DATASET_KEYS;
   static readonly loadArgs = [] as const;
   static readonly saveArgs = [] as const;
   static readonly kedroOnlyArgs = ["fs_open_args_load", "fs_open_args_save"] as const;
-
-  constructor(config: FileDatasetConfig) {
-    super(config);
-  }
 
   protected decode(bytes: Uint8Array): Uint8Array {
     // A plain view, whatever the store returned (local reads give a Buffer).

@@ -1,18 +1,8 @@
-import { FileDataset, type FileDatasetConfig } from "../file-dataset.js";
-
-const FILE_KEYS = [
-  "filepath",
-  "load_args",
-  "save_args",
-  "fs_args",
-  "credentials",
-  "metadata",
-  "version",
-] as const;
+import { FILE_DATASET_KEYS, FileDataset } from "../file-dataset.js";
 
 /** JSON file. `save_args.indent` (default 2; 0 for compact). */
 export class JSONDataset<T = unknown> extends FileDataset<T, T> {
-  static readonly configKeys = FILE_KEYS;
+  static readonly configKeys = FILE_DATASET_KEYS;
   static readonly loadArgs = [] as const;
   static readonly saveArgs = ["indent"] as const;
   static readonly kedroOnlyArgs = [
@@ -24,10 +14,6 @@ export class JSONDataset<T = unknown> extends FileDataset<T, T> {
     "fs_open_args_load",
     "fs_open_args_save",
   ] as const;
-
-  constructor(config: FileDatasetConfig) {
-    super(config);
-  }
 
   protected decode(bytes: Uint8Array): T {
     return JSON.parse(new TextDecoder().decode(bytes)) as T;

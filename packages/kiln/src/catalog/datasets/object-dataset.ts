@@ -1,5 +1,5 @@
 import { deserialize, serialize } from "node:v8";
-import { FileDataset, type FileDatasetConfig } from "../file-dataset.js";
+import { FILE_DATASET_KEYS, FileDataset } from "../file-dataset.js";
 
 /**
  * Any structured-cloneable JS value (objects, arrays, Maps, Sets, Dates, typed arrays, BigInts),
@@ -7,15 +7,7 @@ import { FileDataset, type FileDatasetConfig } from "../file-dataset.js";
  * plain objects and functions cannot be saved. Kedro's `pickle.PickleDataset` maps here.
  */
 export class ObjectDataset<T = unknown> extends FileDataset<T, T> {
-  static readonly configKeys = [
-    "filepath",
-    "load_args",
-    "save_args",
-    "fs_args",
-    "credentials",
-    "metadata",
-    "version",
-  ] as const;
+  static readonly configKeys = FILE_DATASET_KEYS;
   static readonly loadArgs = [] as const;
   static readonly saveArgs = [] as const;
   static readonly kedroOnlyArgs = [
@@ -27,10 +19,6 @@ export class ObjectDataset<T = unknown> extends FileDataset<T, T> {
     "fs_open_args_load",
     "fs_open_args_save",
   ] as const;
-
-  constructor(config: FileDatasetConfig) {
-    super(config);
-  }
 
   protected decode(bytes: Uint8Array): T {
     return deserialize(bytes) as T;

@@ -1,17 +1,9 @@
 import { lazyYaml } from "../../utils/index.js";
-import { FileDataset, type FileDatasetConfig } from "../file-dataset.js";
+import { FILE_DATASET_KEYS, FileDataset } from "../file-dataset.js";
 
 /** YAML file (core schema: no tag can run code). `save_args.indent`, `save_args.sort_keys`. */
 export class YAMLDataset<T = unknown> extends FileDataset<T, T> {
-  static readonly configKeys = [
-    "filepath",
-    "load_args",
-    "save_args",
-    "fs_args",
-    "credentials",
-    "metadata",
-    "version",
-  ] as const;
+  static readonly configKeys = FILE_DATASET_KEYS;
   static readonly loadArgs = [] as const;
   static readonly saveArgs = ["indent", "sort_keys"] as const;
   static readonly kedroOnlyArgs = [
@@ -21,10 +13,6 @@ export class YAMLDataset<T = unknown> extends FileDataset<T, T> {
     "fs_open_args_load",
     "fs_open_args_save",
   ] as const;
-
-  constructor(config: FileDatasetConfig) {
-    super(config);
-  }
 
   protected decode(bytes: Uint8Array): T {
     return lazyYaml().parse(new TextDecoder().decode(bytes), { schema: "core" }) as T;
