@@ -39,9 +39,13 @@ function duplicateOutputs(nodes: readonly Node[], clashing: ReadonlySet<string>)
     }
   }
   const lines = [...writers].map(([ds, names]) => `"${ds}" is written by ${quoteList(names)}`);
-  return new PipelineError("KILN_PIPELINE_DUPLICATE_OUTPUT", `More than one node writes the same dataset: ${lines.join("; ")}.`, {
-    hint: "Each dataset has exactly one producer: rename one of the outputs.",
-  });
+  return new PipelineError(
+    "KILN_PIPELINE_DUPLICATE_OUTPUT",
+    `More than one node writes the same dataset: ${lines.join("; ")}.`,
+    {
+      hint: "Each dataset has exactly one producer: rename one of the outputs.",
+    },
+  );
 }
 
 const byName = (a: Node, b: Node) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -69,15 +73,15 @@ export function layerNodes(nodes: readonly Node[]): Layering {
   const count = nodes.length;
   // Where each dataset's producer is in `nodes` (keys without transcoding, as in DatasetIndex.producer).
   const producerAt = new Map<string, number>();
-  let clashing: Set<string> | undefined;
+  const clashing = new Set<string>();
   for (let i = 0; i < count; i++) {
     for (const out of nodes[i]!.outputs) {
       const base = stripTranscoding(out);
-      if (producerAt.has(base)) (clashing ??= new Set()).add(base);
+      if (producerAt.has(base)) clashing.add(base);
       else producerAt.set(base, i);
     }
   }
-  if (clashing) throw duplicateOutputs(nodes, clashing);
+  if (clashing.size > 0) throw duplicateOutputs(nodes, clashing);
   // Edges are stored compactly (no array per node): the children of node p are
   // childList[firstChild[p]] .. childList[firstChild[p + 1] - 1], in ascending order.
   const pending = new Int32Array(count);
