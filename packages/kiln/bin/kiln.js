@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 // The `kiln` command: a committed launcher, so npm can link it before `dist/` is built.
-import "../dist/cli/main.js";
+import "../dist/bundle/cli/main.js";

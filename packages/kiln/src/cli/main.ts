@@ -1,16 +1,13 @@
 #!/usr/bin/env node
 // The `kiln` command. Only commander loads at start-up; each command imports its module when run,
 // so `kiln --help` stays fast.
-import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
+import { kilnVersion } from "../utils/index.js";
 import { commaList, keyValues, loadVersions } from "./parse-args.js";
 
 const program = new Command("kiln")
   .description("Reproducible ML and data pipelines in TypeScript.")
-  .version(
-    (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string })
-      .version,
-  )
+  .version(kilnVersion())
   .option("-q, --quiet", "only warnings and errors")
   .option("-v, --verbose", "debug logging and error stacks")
   .addOption(

@@ -1,12 +1,11 @@
 import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { didYouMean, quoteList } from "../utils/index.js";
+import { didYouMean, kilnPackageRoot, quoteList } from "../utils/index.js";
 import { ProjectError } from "./find-project.js";
 
 /** The kiln package folder (`packages/kiln` in a checkout, `node_modules/kiln` when installed). */
-export const KILN_PACKAGE_ROOT = fileURLToPath(new URL("../../", import.meta.url)).replace(/[\\/]$/, "");
+export const KILN_PACKAGE_ROOT = kilnPackageRoot();
 
 /** Where the project templates ship: `templates/` beside `dist/` and `src/`. */
 export const TEMPLATES_DIR = join(KILN_PACKAGE_ROOT, "templates");

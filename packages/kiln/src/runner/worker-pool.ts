@@ -1,5 +1,7 @@
+import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { KilnError, RunnerError } from "../errors/index.js";
+import { kilnPackageRoot } from "../utils/index.js";
 import type { PipelineSource, SerializedError, TaskMessage, WorkerReply } from "./worker-protocol.js";
 
 interface Pending {
@@ -28,8 +30,18 @@ export function deserializeError(e: SerializedError): Error {
  * to a worker's own entry module.
  */
 function startWorker(workerData: unknown): Worker {
-  if (!import.meta.url.endsWith(".ts"))
-    return new Worker(new URL("./worker-entry.js", import.meta.url), { workerData });
+  if (!import.meta.url.endsWith(".ts")) {
+    // The bundle and the per-file build keep the worker entry at different depths.
+    const bundled = import.meta.url.includes("/dist/bundle/");
+    const entry = join(
+      kilnPackageRoot(),
+      "dist",
+      ...(bundled ? ["bundle"] : []),
+      "runner",
+      "worker-entry.js",
+    );
+    return new Worker(entry, { workerData });
+  }
   const entry = new URL("./worker-entry.ts", import.meta.url).href;
   const bootstrap = `import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
   return new Worker(bootstrap, { eval: true, workerData });

@@ -1,13 +1,10 @@
-import { readFile } from "node:fs/promises";
 import { ProjectError } from "../../project/index.js";
 import { KilnSession } from "../../session/index.js";
+import { kilnVersion } from "../../utils/index.js";
 
 /** `kiln info`: Kiln, Node and project versions, and the project's plugins (installed and from settings). */
 export async function info(): Promise<void> {
-  const pkg = JSON.parse(await readFile(new URL("../../../package.json", import.meta.url), "utf8")) as {
-    version: string;
-  };
-  const lines = [`kiln ${pkg.version}`, `node ${process.version}`];
+  const lines = [`kiln ${kilnVersion()}`, `node ${process.version}`];
   try {
     const session = await KilnSession.create();
     const { project } = session;

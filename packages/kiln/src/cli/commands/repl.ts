@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { createInterface } from "node:readline";
 import nodeRepl, { type REPLServer } from "node:repl";
@@ -6,6 +5,7 @@ import { PassThrough, type Readable, type Writable } from "node:stream";
 import { parseRuntimeParams } from "../../config/index.js";
 import { getDefaultLogger } from "../../logging/index.js";
 import { type BootstrapOptions, type BootstrappedProject, bootstrapProject } from "../../session/index.js";
+import { kilnVersion } from "../../utils/index.js";
 
 /** `kiln repl`'s options as commander hands them over. */
 export interface ReplFlags {
@@ -91,9 +91,7 @@ function summary({ session, context, catalog, pipelines }: BootstrappedProject):
 }
 
 function banner(project: BootstrappedProject): string {
-  const { version } = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {
-    version: string;
-  };
+  const version = kilnVersion();
   const [first, ...rest] = summary(project);
   return `${[
     `Kiln ${version} REPL, ${first}`,
