@@ -1,21 +1,11 @@
 // Modular pipelines: namespacing, remapping inputs, outputs and parameters, nesting, tags, and the
 // spaceflights pattern of reusing one pipeline under two namespaces.
 import { describe, expect, it } from "vitest";
-import { KilnError, PipelineError } from "../errors/index.js";
+import { PipelineError } from "../errors/index.js";
+import { thrown } from "./__fixtures__/expect-error.js";
 import { pipeline } from "./modular.js";
 import { node } from "./node.js";
 import { Pipeline } from "./pipeline.js";
-
-/** The KilnError `fn` throws; fails the test when it throws nothing or something else. */
-function thrown(fn: () => unknown): KilnError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof KilnError) return error;
-    throw error;
-  }
-  return expect.unreachable("expected a KilnError to be thrown");
-}
 
 const f = (..._args: unknown[]) => 0;
 const names = (p: Pipeline) => p.nodes.map((n) => n.name);

@@ -2,18 +2,8 @@
 // and the shape checks applied to the function's result.
 import { describe, expect, it } from "vitest";
 import { KilnError, NodeError, PipelineError } from "../errors/index.js";
+import { thrown } from "./__fixtures__/expect-error.js";
 import { Node, node } from "./node.js";
-
-/** The KilnError `fn` throws; fails the test when it throws nothing or something else. */
-function thrown(fn: () => unknown): KilnError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof KilnError) return error;
-    throw error;
-  }
-  return expect.unreachable("expected a KilnError to be thrown");
-}
 
 /** The KilnError `promise` rejects with. */
 async function rejected(promise: Promise<unknown>): Promise<KilnError> {

@@ -1,20 +1,10 @@
 // Slicing a pipeline by node names, tags, namespaces and datasets, and filter()'s Kedro semantics.
 import { describe, expect, it } from "vitest";
-import { KilnError, PipelineError } from "../errors/index.js";
+import { PipelineError } from "../errors/index.js";
+import { thrown } from "./__fixtures__/expect-error.js";
 import { node } from "./node.js";
 import { Pipeline } from "./pipeline.js";
 import { inNamespace } from "./slicing.js";
-
-/** The KilnError `fn` throws; fails the test when it throws nothing or something else. */
-function thrown(fn: () => unknown): KilnError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof KilnError) return error;
-    throw error;
-  }
-  return expect.unreachable("expected a KilnError to be thrown");
-}
 
 const f = (..._args: unknown[]) => 0;
 const names = (p: Pipeline) => p.nodes.map((n) => n.name);
