@@ -80,6 +80,20 @@ describe("kiln repl", () => {
       expect(run.stderr).toContain(name);
   });
 
+  it("works interactively on a terminal: prompt, colored results, .exit", () => {
+    // `script` gives the REPL a real pseudo-terminal; what is typed reaches it through the pty.
+    const typed = 'await catalog.load("params:data.rows")\n.exit\n';
+    const tty = spawnSync("script", ["-qfec", `${process.execPath} ${bin} repl`, "/dev/null"], {
+      cwd: project,
+      input: typed,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(tty.status).toBe(0);
+    expect(tty.stdout).toContain("kiln> ");
+    expect(tty.stdout).toContain(`${String.fromCharCode(27)}[33m10000`); // a number, colored as on a terminal
+  });
+
   it("takes --env and --params", () => {
     const run = kiln(
       project,
