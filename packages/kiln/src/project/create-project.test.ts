@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { rejection } from "./__fixtures__/expect-rejection.js";
 import { createProject, EXAMPLE_PIPELINE, kilnDependency, renderProject } from "./create-project.js";
-import { ProjectError } from "./find-project.js";
 import { KILN_PACKAGE_ROOT, listStarters, TEMPLATES_DIR } from "./starters.js";
 
 const LAYERS = [
@@ -27,16 +27,6 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), "kiln-new-"));
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
-
-async function rejection(promise: Promise<unknown>): Promise<ProjectError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ProjectError) return error;
-    throw error;
-  }
-  throw new Error("expected a ProjectError");
-}
 
 /** A templates folder holding the shipped default starter plus `extra` starters. */
 async function templatesWith(extra: Record<string, Record<string, string>>): Promise<string> {

@@ -1,8 +1,8 @@
-import { existsSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { importModule } from "../utils/index.js";
 import type { ProjectMetadata } from "./find-project.js";
+import { moduleFile } from "./module-file.js";
 
 /** A parameters schema a pipeline declares: any object with zod's `safeParse` (zod is what Kiln documents). */
 export interface DeclaredSchema {
@@ -26,9 +26,7 @@ export async function findParameterSchemas(project: ProjectMetadata): Promise<De
   }
   const found: DeclaredSchema[] = [];
   for (const name of names.sort()) {
-    const file = [".ts", ".mts", ".js", ".mjs"]
-      .map((ext) => join(dir, name, `pipeline${ext}`))
-      .find((f) => existsSync(f));
+    const file = moduleFile(join(dir, name, "pipeline"));
     if (!file) continue;
     const schema = (await importModule(file, project.root)).parameters;
     if (

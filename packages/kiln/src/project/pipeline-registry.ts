@@ -1,16 +1,12 @@
-import { existsSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { Pipeline, pipeline } from "../pipeline/index.js";
 import { didYouMean, importModule, quoteList } from "../utils/index.js";
 import { ProjectError, type ProjectMetadata } from "./find-project.js";
+import { moduleFile } from "./module-file.js";
 
 /** The name of the pipeline `kiln run` runs without `--pipeline`. */
 export const DEFAULT_PIPELINE = "__default__";
-
-function moduleFile(base: string): string | undefined {
-  return [".ts", ".mts", ".js", ".mjs"].map((ext) => base + ext).find((f) => existsSync(f));
-}
 
 /** The file that registers the project's pipelines (`src/pipelines.ts`), for worker threads to import. */
 export function registryFile(project: ProjectMetadata): string {
@@ -35,6 +31,23 @@ async function importProjectModule(file: string, root: string): Promise<Record<s
       cause: error,
       hint: "Fix the error in that file (run with --verbose for the stack).",
     });
+  }
+}
+
+/** Calls a project function (`createPipeline`, `registerPipelines`), naming the file when it throws. */
+async function callProjectFunction(fn: () => unknown, label: string, file: string): Promise<unknown> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof ProjectError) throw error;
+    throw new ProjectError(
+      "KILN_PROJECT_CREATE_PIPELINE_FAILED",
+      `${label} in ${file} threw: ${(error as Error).message}`,
+      {
+        cause: error,
+        hint: "Fix the pipeline definition; the error above says what is wrong with it.",
+      },
+    );
   }
 }
 
@@ -68,19 +81,7 @@ export async function findPipelines(
         },
       );
     }
-    let made: unknown;
-    try {
-      made = await (create as () => unknown)();
-    } catch (error) {
-      throw new ProjectError(
-        "KILN_PROJECT_CREATE_PIPELINE_FAILED",
-        `createPipeline() in ${file} threw: ${(error as Error).message}`,
-        {
-          cause: error,
-          hint: "Fix the pipeline definition; the error above says what is wrong with it.",
-        },
-      );
-    }
+    const made = await callProjectFunction(create as () => unknown, "createPipeline()", file);
     if (!(made instanceof Pipeline)) {
       throw new ProjectError(
         "KILN_PROJECT_NOT_A_PIPELINE",
@@ -112,20 +113,7 @@ export async function loadPipelines(project: ProjectMetadata): Promise<Record<st
       },
     );
   }
-  let registry: unknown;
-  try {
-    registry = await (register as () => unknown)();
-  } catch (error) {
-    if (error instanceof ProjectError) throw error;
-    throw new ProjectError(
-      "KILN_PROJECT_CREATE_PIPELINE_FAILED",
-      `registerPipelines() in ${file} threw: ${(error as Error).message}`,
-      {
-        cause: error,
-        hint: "Fix the pipeline definitions; the error above says what is wrong.",
-      },
-    );
-  }
+  const registry = await callProjectFunction(register as () => unknown, "registerPipelines()", file);
   if (registry === null || typeof registry !== "object") {
     throw new ProjectError(
       "KILN_PROJECT_NOT_A_PIPELINE",

@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { ProjectError, type ProjectMetadata } from "./find-project.js";
+import { rejection } from "./__fixtures__/expect-rejection.js";
+import type { ProjectMetadata } from "./find-project.js";
 import { createPipelineFiles, deletePipelineFiles, renderPipeline } from "./pipeline-scaffold.js";
 
 const FILES = [
@@ -20,16 +21,6 @@ beforeEach(async () => {
   project = { root, name: "demo", sourceDir: "src", kilnVersion: "0.1.0" };
 });
 afterEach(() => rm(project.root, { recursive: true, force: true }));
-
-async function rejection(promise: Promise<unknown>): Promise<ProjectError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ProjectError) return error;
-    throw error;
-  }
-  throw new Error("expected a ProjectError");
-}
 
 describe("kiln pipeline create", () => {
   it("renders the pipeline's files with its name and the project's source folder", async () => {

@@ -1,9 +1,9 @@
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { DatasetClass, DatasetType } from "../catalog/index.js";
 import type { Plugin } from "../hooks/index.js";
 import { importModule } from "../utils/index.js";
 import { ProjectError, type ProjectMetadata } from "./find-project.js";
+import { moduleFile } from "./module-file.js";
 
 /** What `src/settings.ts` may export as its default (all optional). */
 export interface ProjectSettings {
@@ -32,7 +32,7 @@ export function defineSettings(settings: ProjectSettings): ProjectSettings {
 /** Loads `<sourceDir>/settings.ts` (or .js); a project without one gets empty settings. */
 export async function loadSettings(project: ProjectMetadata): Promise<ProjectSettings> {
   const base = join(project.root, project.sourceDir, "settings");
-  const file = [".ts", ".mts", ".js", ".mjs"].map((ext) => base + ext).find((f) => existsSync(f));
+  const file = moduleFile(base);
   if (!file) return {};
   let mod: Record<string, unknown>;
   try {
