@@ -82,12 +82,16 @@ describe("kiln repl", () => {
 
   it("works interactively on a terminal: prompt, colored results, .exit", () => {
     // `script` gives the REPL a real pseudo-terminal; what is typed reaches it through the pty.
+    // Node picks colors from the environment, and CI=true alone means "no colors"; this test
+    // pins what a user's terminal gets, whatever machine runs it.
+    const { CI, NO_COLOR, NODE_DISABLE_COLORS, FORCE_COLOR, ...userEnv } = process.env;
     const typed = 'await catalog.load("params:data.rows")\n.exit\n';
     const tty = spawnSync("script", ["-qfec", `${process.execPath} ${bin} repl`, "/dev/null"], {
       cwd: project,
       input: typed,
       encoding: "utf8",
       timeout: 60_000,
+      env: { ...userEnv, TERM: "xterm-256color" },
     });
     expect(tty.status).toBe(0);
     expect(tty.stdout).toContain("kiln> ");
