@@ -9,6 +9,10 @@ export default defineConfig({
   test: {
     include: ["packages/*/src/**/*.test.ts", "test/**/*.test.ts", "examples/*/tests/**/*.test.ts"],
     pool: "threads",
+    // Many tests spawn real processes and servers; a timeout is a hang detector, not a speed goal
+    // (those live in benchmarks), so it leaves room for a slow or busy CI machine.
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
     typecheck: { enabled: true, include: ["packages/*/src/**/*.test-d.ts"] },
   },
 });
