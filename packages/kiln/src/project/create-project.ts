@@ -15,7 +15,7 @@ import {
 /** The pipeline `--example y` adds (templates/example/). */
 export const EXAMPLE_PIPELINE = "weather";
 
-// Development tools every project gets: tsx runs the TypeScript (same range as Kiln's own), TypeScript
+// Development tools every project gets: tsx runs its tests (the range Kiln develops with), TypeScript
 // and Node's types let `npm run typecheck` and editors check it.
 const DEV_TOOLS = { "@types/node": "^20.19.0", typescript: "^5.9.3" };
 
@@ -56,7 +56,7 @@ export interface CreatedProject extends Omit<RenderedProject, "files"> {
 
 interface KilnManifest {
   version: string;
-  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
 }
 
 function readManifest(packageRoot: string): KilnManifest {
@@ -148,7 +148,7 @@ export async function renderProject(options: CreateProjectOptions): Promise<Rend
       name: options.name,
       kilnVersion: manifest.version,
       kilnDependency: dependency,
-      tsx: manifest.dependencies?.tsx ?? "^4.0.0",
+      tsx: manifest.devDependencies?.tsx ?? "^4.0.0",
       dependencies: starter.dependencies,
       devDependencies: starter.devDependencies,
     }),

@@ -1,21 +1,17 @@
 import { createRequire } from "node:module";
 import { isAbsolute, join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { TYPESCRIPT_FILE, typeScriptCacheFor } from "./typescript-cache.js";
 
-let tsxRegistered = false;
-
-/** Makes `.ts` modules importable in this thread (no-op when already done, or under a TS-aware runner). */
-export async function registerTypeScript(): Promise<void> {
-  if (tsxRegistered) return;
-  const { register } = await import("tsx/esm/api");
-  register();
-  tsxRegistered = true;
-}
+// Run from its TypeScript sources (tests), Kiln is itself loaded by a loader that understands
+// TypeScript (vitest, tsx); that loader then takes the project's files too, so both sides share one
+// copy of every module (a project file importing Kiln's sources gets the same classes).
+const loadedByTypeScriptLoader = import.meta.url.endsWith(".ts");
 
 /**
  * Imports a module named the way config names it: a path relative to `fromDir` (`./src/x.ts`), an
- * absolute path, a URL, or a package name resolved from `fromDir`'s node_modules. `.ts` files load
- * through tsx.
+ * absolute path, a URL, or a package name resolved from `fromDir`'s node_modules. TypeScript files
+ * are compiled into the project's cache (`.kiln/cache/typescript/`) and imported from there.
  */
 export async function importModule(specifier: string, fromDir: string): Promise<Record<string, unknown>> {
   let url: string;
@@ -29,6 +25,25 @@ export async function importModule(specifier: string, fromDir: string): Promise<
       url = specifier; // an ESM-only package without a "require" condition: let import() find it
     }
   }
-  if (/\.[cm]?tsx?$/.test(url)) await registerTypeScript();
-  return (await import(url)) as Record<string, unknown>;
+  if (url.startsWith("file:") && !loadedByTypeScriptLoader) {
+    const parsed = new URL(url);
+    const file = fileURLToPath(parsed);
+    if (TYPESCRIPT_FILE.test(file)) url = (await typeScriptCacheFor(fromDir).moduleUrl(file)) + parsed.search;
+  }
+  try {
+    return (await import(url)) as Record<string, unknown>;
+  } catch (error) {
+    // Node names the compiled copy ("… imported from …/.kiln/cache/typescript/files/src/x.ts.mjs");
+    // the user knows the source.
+    if (error instanceof Error) error.message = sourcePathsIn(error.message);
+    throw error;
+  }
+}
+
+/** `…/.kiln/cache/typescript/files/src/x.ts.mjs` → `…/src/x.ts` in a message. */
+function sourcePathsIn(message: string): string {
+  return message.replace(
+    /([\\/])\.kiln[\\/]cache[\\/]typescript[\\/]files[\\/](\S+?\.[cm]?tsx?)\.mjs/g,
+    "$1$2",
+  );
 }
