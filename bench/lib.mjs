@@ -1,6 +1,17 @@
 /** Helpers shared by the benchmark scripts: argument parsing, statistics, timed child processes, tables. */
 import { spawnSync } from "node:child_process";
-import { closeSync, openSync, readFileSync } from "node:fs";
+import {
+  closeSync,
+  cpSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** `--key value` and `--flag` pairs as an object of strings (flags are "true"). */
@@ -105,4 +116,35 @@ export function cpuMeter() {
       return Math.max(0, others / (end.total - start.total));
     },
   };
+}
+
+const kilnBin = fileURLToPath(new URL("../packages/kiln/bin/kiln.js", import.meta.url));
+
+/** A throwaway copy of examples/hello whose node_modules is the repository's (kiln, zod). */
+export function cliProject() {
+  const dir = mkdtempSync(join(tmpdir(), "kiln-bench-hello-"));
+  cpSync(fileURLToPath(new URL("../examples/hello/", import.meta.url)), dir, {
+    recursive: true,
+    filter: (src) => !/[\\/](data|\.kiln)[\\/]./.test(src) || src.endsWith(".gitkeep"),
+  });
+  rmSync(join(dir, ".kiln"), { recursive: true, force: true });
+  symlinkSync(fileURLToPath(new URL("../node_modules", import.meta.url)), join(dir, "node_modules"));
+  // A project under git, as users' are: each run records the commit and whether the tree is dirty.
+  const git = (...args) =>
+    spawnSync("git", ["-c", "user.name=bench", "-c", "user.email=bench@example.com", ...args], { cwd: dir });
+  writeFileSync(join(dir, ".gitignore"), "node_modules\n.kiln/\ndata/\n");
+  git("init", "-q");
+  git("add", ".");
+  git("commit", "-qm", "bench project");
+  return dir;
+}
+
+/** Wall time (ms) of `kiln ...argv` in `cwd`, spawn to exit; `argv` null times `node -e 0`. */
+export function timeCommand(cwd, argv) {
+  const args = argv === null ? ["-e", "0"] : [kilnBin, ...argv];
+  const t0 = performance.now();
+  const child = spawnSync(process.execPath, args, { cwd, stdio: ["ignore", "ignore", "pipe"] });
+  const wallMs = performance.now() - t0;
+  if (child.status !== 0) throw new Error(`kiln ${argv.join(" ")} exited ${child.status}: ${child.stderr}`);
+  return wallMs;
 }

@@ -43,7 +43,7 @@ function shallowCopy(value: unknown): unknown {
   return value;
 }
 
-function deepCopy(value: unknown, seen: WeakMap<object, unknown>): unknown {
+function deepCopy(value: unknown, seen: Map<object, unknown>): unknown {
   if (value === null || typeof value !== "object") return value;
   const known = seen.get(value);
   if (known !== undefined) return known;
@@ -85,5 +85,6 @@ function deepCopy(value: unknown, seen: WeakMap<object, unknown>): unknown {
 export function copyWithMode(value: unknown, mode: CopyMode): unknown {
   if (mode === "assign") return value;
   if (mode === "copy") return shallowCopy(value);
-  return deepCopy(value, new WeakMap());
+  // A Map, not a WeakMap: it lives for one copy, and V8 looks a Map up faster.
+  return deepCopy(value, new Map());
 }

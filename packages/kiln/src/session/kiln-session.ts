@@ -246,6 +246,8 @@ export class KilnSession {
   async run(options: SessionRunOptions = {}): Promise<RunResult> {
     const runId = generateVersion();
     const started = Date.now();
+    // Asked now, so the two git processes run while the pipeline loads and runs.
+    const git = gitInfo(this.project.root).catch(() => undefined);
     const pipelineName = options.pipelines?.length
       ? options.pipelines.join(",")
       : (options.pipeline ?? DEFAULT_PIPELINE);
@@ -313,7 +315,7 @@ export class KilnSession {
         startedAt: new Date(started).toISOString(),
         finishedAt: new Date().toISOString(),
         durationMs: Date.now() - started,
-        git: (await gitInfo(this.project.root)) ?? null,
+        git: (await git) ?? null,
         command: options.command ?? null,
         options: { ...options },
         saved,
