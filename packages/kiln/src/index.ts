@@ -12,4 +12,4 @@ export * from "./pipeline/index.js";
 export * from "./project/index.js";
 export * from "./runner/index.js";
 export * from "./session/index.js";
-export { closestMatches, didYouMean } from "./utils/index.js";
+export { closestMatches, didYouMean, quoteList } from "./utils/index.js";

@@ -1,0 +1,29 @@
+/**
+ * Tabular datasets for Kiln: Polars DataFrames from CSV, Parquet, JSON, Arrow IPC and Excel files,
+ * on local disk, HTTP or S3, with validation on load and save.
+ * @packageDocumentation
+ */
+export { datasetTypes, default as plugin } from "./plugin.js";
+export { type ArgSpec, mapArgs } from "./polars/args.js";
+export { CSVDataset, findRaggedLine } from "./polars/csv-dataset.js";
+export { ExcelDataset } from "./polars/excel-dataset.js";
+export { IPCDataset } from "./polars/ipc-dataset.js";
+export { JSONDataset } from "./polars/json-dataset.js";
+export { loadPolars, type Polars } from "./polars/load-polars.js";
+export { ParquetDataset } from "./polars/parquet-dataset.js";
+export {
+  describeValue,
+  isDataFrame,
+  previewFrame,
+  TABULAR_DATASET_KEYS,
+  TabularDataset,
+  type TabularDatasetConfig,
+} from "./tabular-dataset.js";
+export {
+  COLUMN_TYPES,
+  type ColumnRule,
+  type ColumnType,
+  parseValidationRules,
+  type ValidationRules,
+} from "./validation/rules.js";
+export { findViolations, SHOWN_ROWS, type Violation, validationError } from "./validation/validate-frame.js";

@@ -1,0 +1,27 @@
+import type { Plugin } from "kiln";
+import { CSVDataset } from "./polars/csv-dataset.js";
+import { ExcelDataset } from "./polars/excel-dataset.js";
+import { IPCDataset } from "./polars/ipc-dataset.js";
+import { JSONDataset } from "./polars/json-dataset.js";
+import { ParquetDataset } from "./polars/parquet-dataset.js";
+
+/**
+ * The dataset types this package brings, by catalog `type:` name. Kedro's `pandas.*` names load the
+ * same classes, so a Kedro catalog reads its tables as Polars DataFrames.
+ */
+export const datasetTypes = {
+  "polars.CSVDataset": CSVDataset,
+  "polars.ParquetDataset": ParquetDataset,
+  "polars.JSONDataset": JSONDataset,
+  "polars.IPCDataset": IPCDataset,
+  "polars.ExcelDataset": ExcelDataset,
+  "pandas.CSVDataset": CSVDataset,
+  "pandas.ParquetDataset": ParquetDataset,
+  "pandas.JSONDataset": JSONDataset,
+  "pandas.FeatherDataset": IPCDataset,
+  "pandas.ExcelDataset": ExcelDataset,
+} as const;
+
+/** `@kiln/datasets` as a Kiln plugin: found in a project's dependencies, it registers the types above. */
+const plugin: Plugin = { name: "@kiln/datasets", datasets: datasetTypes };
+export default plugin;
