@@ -1,7 +1,17 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createCatalog, createDefaultRegistry, createLogger, type DataCatalog, type Dataset } from "kiln";
+import {
+  createCatalog,
+  createDefaultRegistry,
+  createLogger,
+  DataCatalog,
+  type Dataset,
+  MemoryDataset,
+  node,
+  pipeline,
+  SequentialRunner,
+} from "kiln";
 import pl from "nodejs-polars";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { datasetTypes } from "../plugin.js";
@@ -194,6 +204,32 @@ describe("Excel", () => {
     expect(df.columns).toContain("price");
     expect(df.getColumn("price").dtype.variant).toBe("String"); // "$1,325.0": a string for the pipeline to clean
     expect(df.getColumn("passenger_capacity").dtype.variant).toBe("Int64");
+  });
+});
+
+describe("in memory", () => {
+  it("passes DataFrames between nodes through memory datasets, alone or in a record", async () => {
+    const pipe = pipeline([
+      node({
+        func: (df: pl.DataFrame) => [df.head(2), df.tail(1)],
+        inputs: "all",
+        outputs: ["top", "bottom"],
+        name: "split",
+      }),
+      node({
+        func: (top: pl.DataFrame, bottom: pl.DataFrame) => ({ both: { top, bottom } }),
+        inputs: ["top", "bottom"],
+        outputs: { both: "both" },
+        name: "pair",
+      }),
+    ]);
+    const outputs = await new SequentialRunner({ logger: createLogger({ level: "silent" }) }).run(
+      pipe,
+      new DataCatalog({ all: new MemoryDataset(frame()) }),
+    );
+    const both = outputs.both as { top: pl.DataFrame; bottom: pl.DataFrame };
+    expect(both.top.toRecords()).toEqual(frame().head(2).toRecords());
+    expect(both.bottom.getColumn("id").toArray()).toEqual([3]);
   });
 });
 

@@ -5,19 +5,29 @@
  */
 export type CopyMode = "assign" | "copy" | "deepcopy";
 
+const hasClone = (v: object): boolean => typeof (v as { clone?: unknown }).clone === "function";
+
+/**
+ * An object of plain data: a `{}` or `Object.create(null)` with no methods. Some libraries build
+ * their objects as literals with methods, or as proxies that list only their data (a nodejs-polars
+ * DataFrame lists its columns), and taking those apart key by key would break them.
+ */
 const isPlainObject = (v: object): boolean => {
   const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
+  if ((proto !== Object.prototype && proto !== null) || hasClone(v)) return false;
+  for (const key in v) if (typeof (v as Record<string, unknown>)[key] === "function") return false;
+  return true;
 };
 
 /**
  * The copy mode Kiln picks when none is given (as Kedro picks one per data type): primitives,
- * functions and class instances (DataFrames, models) are assigned; binary buffers are copied;
- * arrays, plain objects, Maps, Sets and Dates are deep-copied.
+ * functions and other class instances (models) are assigned; binary buffers and objects with a
+ * `clone()` method (DataFrames: Kedro copies those too) are copied; arrays, plain objects, Maps, Sets
+ * and Dates are deep-copied.
  */
 export function inferCopyMode(value: unknown): CopyMode {
   if (value === null || typeof value !== "object") return "assign";
-  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return "copy";
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer || hasClone(value)) return "copy";
   if (Array.isArray(value) || isPlainObject(value)) return "deepcopy";
   if (value instanceof Map || value instanceof Set || value instanceof Date) return "deepcopy";
   return "assign";
@@ -71,6 +81,11 @@ function deepCopy(value: unknown, seen: Map<object, unknown>): unknown {
     return copy;
   }
   if (value instanceof Date) return new Date(value.getTime());
+  if (hasClone(value)) {
+    const copy = (value as { clone(): unknown }).clone(); // a DataFrame's own copy
+    seen.set(value, copy);
+    return copy;
+  }
   if (isPlainObject(value)) {
     const copy: Record<string, unknown> = Object.create(Object.getPrototypeOf(value));
     seen.set(value, copy);

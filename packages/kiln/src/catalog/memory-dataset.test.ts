@@ -28,6 +28,27 @@ describe("inferCopyMode", () => {
     expect(inferCopyMode([1, 2])).toBe("deepcopy");
     expect(inferCopyMode({ a: 1 })).toBe("deepcopy");
     expect(inferCopyMode(new Map())).toBe("deepcopy");
+    expect(inferCopyMode(new Frame([1]))).toBe("copy"); // has clone(), as DataFrames do
+  });
+
+  it("treats object literals with methods as objects, not data (nodejs-polars builds DataFrames so)", () => {
+    const frameLike = { height: 2, columns: ["a"], clone: () => frameLike, toRecords: () => [] };
+    expect(inferCopyMode(frameLike)).toBe("copy");
+    const handle = { id: 1, close: () => undefined };
+    expect(inferCopyMode(handle)).toBe("assign");
+    const copied = copyWithMode({ nested: handle, list: [handle] }, "deepcopy") as {
+      nested: unknown;
+      list: unknown[];
+    };
+    expect(copied.nested).toBe(handle);
+    expect(copied.list[0]).toBe(handle);
+  });
+
+  it("deepcopy copies values with clone() by calling it, inside records too", () => {
+    const frame = new Frame([1, 2]);
+    const copied = copyWithMode({ frame }, "deepcopy") as { frame: Frame };
+    expect(copied.frame).not.toBe(frame);
+    expect(copied.frame.rows).toEqual([1, 2]);
   });
 });
 
