@@ -69,7 +69,7 @@ describe("kiln new", { timeout: TIMEOUT }, () => {
   it("makes the project, says what it made and what to run next", async () => {
     expect(created.stdout).toContain(`Created demo in ${demo} (starter: default, example pipeline: weather)`);
     expect(created.stdout).toContain("  src/pipelines/weather/pipeline.ts\n");
-    expect(created.stdout).toMatch(/Next:\n {2}cd demo\n {2}npm install\n {2}npx kiln run\n$/);
+    expect(created.stdout).toMatch(/Next:\n {2}cd demo\n {2}npm install\n {2}npm start {6}# kiln run\n$/);
     for (const layer of ["01_raw", "04_feature", "08_reporting"])
       expect(existsSync(join(demo, "data", layer, ".gitkeep"))).toBe(true);
     for (const path of ["conf/local/credentials.yml", "conf/logging.yml", "notebooks", "src/settings.ts"])

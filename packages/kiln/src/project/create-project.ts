@@ -74,6 +74,32 @@ export function kilnDependency(packageRoot: string, version: string): string {
   return `file:${packageRoot.split(sep).join("/")}`;
 }
 
+/**
+ * A starter's dependency on another Kiln package (`"@kiln/datasets": "kiln"` in starter.json) made
+ * concrete like the kiln dependency: the same release's range when kiln is installed, else a
+ * `file:` path to the package beside `packages/kiln` in the checkout (`packages/datasets`).
+ */
+export function kilnFamilyDependency(name: string, packageRoot: string, version: string): string {
+  const dependency = kilnDependency(packageRoot, version);
+  if (!dependency.startsWith("file:")) return dependency;
+  const sibling = join(dirname(packageRoot), name.replace(/^@kiln\//, ""));
+  return `file:${sibling.split(sep).join("/")}`;
+}
+
+/** Starter dependencies with the `kiln` marker replaced by {@link kilnFamilyDependency}. */
+function resolveStarterDependencies(
+  dependencies: Record<string, string>,
+  packageRoot: string,
+  version: string,
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(dependencies).map(([name, range]) => [
+      name,
+      range === "kiln" ? kilnFamilyDependency(name, packageRoot, version) : range,
+    ]),
+  );
+}
+
 function packageJson(options: {
   name: string;
   kilnVersion: string;
@@ -81,6 +107,7 @@ function packageJson(options: {
   tsx: string;
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
+  scripts: Record<string, string>;
 }): string {
   const sorted = (deps: Record<string, string>) =>
     Object.fromEntries(Object.entries(deps).sort(([a], [b]) => (a < b ? -1 : 1)));
@@ -95,6 +122,7 @@ function packageJson(options: {
       start: "kiln run",
       test: "node --import tsx tests/run.ts",
       typecheck: "tsc --noEmit",
+      ...options.scripts,
     },
     engines: { node: ">=20" },
     dependencies: sorted({ kiln: options.kilnDependency, ...options.dependencies }),
@@ -149,8 +177,9 @@ export async function renderProject(options: CreateProjectOptions): Promise<Rend
       kilnVersion: manifest.version,
       kilnDependency: dependency,
       tsx: manifest.devDependencies?.tsx ?? "^4.0.0",
-      dependencies: starter.dependencies,
-      devDependencies: starter.devDependencies,
+      dependencies: resolveStarterDependencies(starter.dependencies, packageRoot, manifest.version),
+      devDependencies: resolveStarterDependencies(starter.devDependencies, packageRoot, manifest.version),
+      scripts: starter.scripts,
     }),
   });
   return {

@@ -23,6 +23,8 @@ export interface Starter {
   /** Added to the project's package.json (e.g. a starter's extra packages). */
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
+  /** package.json scripts it adds or replaces (e.g. `start`). */
+  scripts: Record<string, string>;
 }
 
 /** The file that makes a folder under `templates/starters/` a starter; it is not copied. */
@@ -38,7 +40,7 @@ async function readStarter(dir: string, name: string): Promise<Starter> {
       "KILN_PROJECT_BAD_TEMPLATE",
       `${file} is not valid JSON: ${(error as Error).message}`,
       {
-        hint: 'A starter.json is { "description": "one line" } (optionally "dependencies", "devDependencies").',
+        hint: 'A starter.json is { "description": "one line" } (optionally "dependencies", "devDependencies", "scripts").',
       },
     );
   }
@@ -52,6 +54,7 @@ async function readStarter(dir: string, name: string): Promise<Starter> {
     dir,
     dependencies: record(manifest.dependencies),
     devDependencies: record(manifest.devDependencies),
+    scripts: record(manifest.scripts),
   };
 }
 

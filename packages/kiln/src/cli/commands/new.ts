@@ -38,7 +38,7 @@ export async function newProject(name: string | undefined, flags: NewFlags): Pro
     "Next:",
     `  cd ${shellQuote(cd)}`,
     "  npm install",
-    "  npx kiln run",
+    `  npm start${created.starter === "default" ? "      # kiln run" : ""}`,
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
 }
