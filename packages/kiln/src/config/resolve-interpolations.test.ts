@@ -158,7 +158,8 @@ describe("globals and runtime_params resolvers", () => {
       "base/globals.json": '{"workers": 8}',
       "base/globals/more.yml": "region: eu-west-1\n",
       "local/globals_local.yaml": "bucket: s3://local\n",
-      "base/catalog.yml": "a:\n  path: ${globals:bucket}/${globals:paths.raw}/${globals:region}\n  n: ${globals:workers}\n",
+      "base/catalog.yml":
+        "a:\n  path: ${globals:bucket}/${globals:paths.raw}/${globals:region}\n  n: ${globals:workers}\n",
     });
     const loader = dir.loader();
     const globals = await loader.load("globals");
