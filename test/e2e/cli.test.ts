@@ -100,6 +100,14 @@ describe("kiln", () => {
     const fromFile = kiln("run");
     expect(fromFile.code).toBe(2);
     expect(fromFile.stderr).toMatch(/data\.noise: .*conf\/base\/parameters\.yml:6:\d+/);
+    // A key missing from the file's mapping is the file's, even when --params adds to that mapping.
+    await writeFile(file, original.replace("  noise: 0.5\n", ""));
+    const missing = `data.noise: missing (expected number) (not set; "data" is at ${file}:2:1)`;
+    expect(kiln("run").stderr).toContain(missing);
+    const withParams = kiln("run", "--params", "data.rows=5");
+    expect(withParams.code).toBe(2);
+    expect(withParams.stderr).toContain(missing);
+    expect(withParams.stderr).not.toContain("runtime params");
     await writeFile(file, original);
   });
 
