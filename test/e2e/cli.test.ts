@@ -151,6 +151,26 @@ describe("kiln", () => {
     expect(kiln("config", "show", "--env", "prod").code).toBe(2);
   });
 
+  it("shows config that needs a runtime param with config show --params", async () => {
+    const extra = join(project, "conf/base/catalog_runtime.yml");
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the ${...} is config interpolation, written to a file
+    await writeFile(extra, "exports:\n  type: json.JSONDataset\n  filepath: ${runtime_params:out}/x.json\n");
+    try {
+      const without = kiln("config", "show", "catalog");
+      expect(without.code).toBe(2);
+      expect(without.stderr).toContain("KILN_CONFIG_MISSING_REFERENCE");
+      const shown = kiln("config", "show", "--params", "out=data/09_exports,data.rows=7");
+      expect(shown.code).toBe(0);
+      expect(shown.stdout).toContain("filepath: data/09_exports/x.json");
+      expect(shown.stdout).toMatch(/data:\n(?: {4}\w+: .*\n)*? {4}rows: 7\n/);
+      const bad = kiln("config", "show", "--params", "out");
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain("KILN_CONFIG_BAD_RUNTIME_PARAMS");
+    } finally {
+      await rm(extra);
+    }
+  });
+
   it("reads options from --config run.yml, flags winning", async () => {
     await writeFile(join(project, "run.yml"), "run:\n  nodes: report\n  runner: concurrent\n");
     const fromFile = kiln("run", "--config", "run.yml");
