@@ -100,6 +100,14 @@ describe("kiln", () => {
     const fromFile = kiln("run");
     expect(fromFile.code).toBe(2);
     expect(fromFile.stderr).toMatch(/data\.noise: .*conf\/base\/parameters\.yml:6:\d+/);
+    // A key missing from the file's mapping is the file's, even when --params adds to that mapping.
+    await writeFile(file, original.replace("  noise: 0.5\n", ""));
+    const missing = `data.noise: missing (expected number) (not set; "data" is at ${file}:2:1)`;
+    expect(kiln("run").stderr).toContain(missing);
+    const withParams = kiln("run", "--params", "data.rows=5");
+    expect(withParams.code).toBe(2);
+    expect(withParams.stderr).toContain(missing);
+    expect(withParams.stderr).not.toContain("runtime params");
     await writeFile(file, original);
   });
 
@@ -141,6 +149,26 @@ describe("kiln", () => {
     expect(shown.stdout).toContain("test_every: 5");
     expect(shown.stdout).not.toContain(canary);
     expect(kiln("config", "show", "--env", "prod").code).toBe(2);
+  });
+
+  it("shows config that needs a runtime param with config show --params", async () => {
+    const extra = join(project, "conf/base/catalog_runtime.yml");
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the ${...} is config interpolation, written to a file
+    await writeFile(extra, "exports:\n  type: json.JSONDataset\n  filepath: ${runtime_params:out}/x.json\n");
+    try {
+      const without = kiln("config", "show", "catalog");
+      expect(without.code).toBe(2);
+      expect(without.stderr).toContain("KILN_CONFIG_MISSING_REFERENCE");
+      const shown = kiln("config", "show", "--params", "out=data/09_exports,data.rows=7");
+      expect(shown.code).toBe(0);
+      expect(shown.stdout).toContain("filepath: data/09_exports/x.json");
+      expect(shown.stdout).toMatch(/data:\n(?: {4}\w+: .*\n)*? {4}rows: 7\n/);
+      const bad = kiln("config", "show", "--params", "out");
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain("KILN_CONFIG_BAD_RUNTIME_PARAMS");
+    } finally {
+      await rm(extra);
+    }
   });
 
   it("reads options from --config run.yml, flags winning", async () => {

@@ -1,4 +1,5 @@
-// A plugin package installed in a project brings hooks and CLI commands without any settings.
+// A plugin package installed in a project brings hooks, dataset types, config keys and CLI commands
+// without any settings; the project's settings bring dataset types of their own.
 import { spawnSync } from "node:child_process";
 import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -34,13 +35,56 @@ beforeAll(async () => {
   await writeFile(
     join(project, "node_modules/kiln-plugin-audit/plugin.js"),
     [
-      "import { appendFileSync } from 'node:fs';",
+      "import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';",
+      "class ShoutDataset {",
+      "  constructor({ filepath }) { this.filepath = filepath; }",
+      "  load() { return readFileSync(this.filepath, 'utf8'); }",
+      "  save(text) { writeFileSync(this.filepath, String(text).toUpperCase() + '!\\n'); }",
+      "  exists() { return existsSync(this.filepath); }",
+      "  describe() { return { type: 'audit.ShoutDataset', filepath: this.filepath }; }",
+      "}",
       "export default {",
       "  name: 'audit',",
-      "  hooks: { afterNodeRun: ({ node }) => appendFileSync('audit.log', node.name + '\\n') },",
+      "  datasets: { 'audit.ShoutDataset': ShoutDataset },",
+      "  configPatterns: { audit: ['audit*', 'audit*/**'] },",
+      "  hooks: {",
+      "    afterNodeRun: ({ node }) => appendFileSync('audit.log', node.name + '\\n'),",
+      "    afterContextCreated: async ({ context }) =>",
+      "      writeFileSync('audit-config.json', JSON.stringify((await context.configLoader.load('audit')).value)),",
+      "  },",
       "  commands: [(program) => program.command('audit').description('show the audit log').option('--upper')",
       "    .action((opts) => { const t = 'audited ' + String(opts.upper ? 'LOUDLY' : 'quietly'); console.log(t); })],",
       "};",
+    ].join("\n"),
+  );
+  await writeFile(
+    join(project, "src/settings.ts"),
+    [
+      'import { existsSync, readFileSync, writeFileSync } from "node:fs";',
+      'import { defineSettings } from "kiln";',
+      "",
+      "/** Writes a flat record as key=value lines. */",
+      "class KeyValueDataset {",
+      "  readonly filepath: string;",
+      "  constructor(config: { filepath: string }) {",
+      "    this.filepath = config.filepath;",
+      "  }",
+      "  load() {",
+      '    const lines = readFileSync(this.filepath, "utf8").trim().split("\\n");',
+      '    return Object.fromEntries(lines.map((l) => l.split("=")).map(([k, v]) => [k, Number(v)]));',
+      "  }",
+      "  save(data: Record<string, number>) {",
+      '    writeFileSync(this.filepath, Object.entries(data).map(([k, v]) => k + "=" + v).join("\\n") + "\\n");',
+      "  }",
+      "  exists() {",
+      "    return existsSync(this.filepath);",
+      "  }",
+      "  describe() {",
+      '    return { type: "project.KeyValueDataset", filepath: this.filepath };',
+      "  }",
+      "}",
+      "",
+      'export default defineSettings({ datasetTypes: { "project.KeyValueDataset": KeyValueDataset } });',
     ].join("\n"),
   );
 });
@@ -65,6 +109,54 @@ describe("plugins from the project's dependencies", () => {
     expect(audit.status).toBe(0);
     expect(audit.stdout).toBe("audited LOUDLY\n");
     expect(kiln("info").stdout).toContain("plugins: audit");
+  });
+
+  it("bring dataset types, as the project's settings do", async () => {
+    await mkdir(join(project, "data/08_reporting"), { recursive: true });
+    await writeFile(
+      join(project, "conf/local/catalog.yml"),
+      [
+        "summary:",
+        "  type: audit.ShoutDataset",
+        "  filepath: data/08_reporting/summary.txt",
+        "metrics:",
+        "  type: project.KeyValueDataset",
+        "  filepath: data/08_reporting/metrics.txt",
+        "",
+      ].join("\n"),
+    );
+    try {
+      const run = kiln("run");
+      expect(run.status, run.stderr).toBe(0);
+      const summary = await readFile(join(project, "data/08_reporting/summary.txt"), "utf8");
+      expect(summary).toMatch(/^Y = 2\.995·X \+ 2\.\d{3} {2}\(R² 0\.\d{4}, MAE 0\.\d{4}\)!\n$/);
+      const metrics = await readFile(join(project, "data/08_reporting/metrics.txt"), "utf8");
+      expect(metrics).toMatch(/^r2=0\.\d+\nmae=0\.\d+\n$/);
+      const described = kiln("catalog", "describe-datasets");
+      expect(described.stdout).toContain("audit.ShoutDataset");
+      expect(described.stdout).toContain("project.KeyValueDataset");
+    } finally {
+      await rm(join(project, "conf/local/catalog.yml"));
+    }
+  });
+
+  it("ask for config files: base and the run environment merged, for the plugin and config show", async () => {
+    await writeFile(join(project, "conf/base/audit.yml"), "sink: file\nlevel: info\nextra:\n  keep: 7\n");
+    await mkdir(join(project, "conf/local/audit"), { recursive: true });
+    await writeFile(join(project, "conf/local/audit/levels.yml"), "level: debug\n");
+    await mkdir(join(project, "conf/prod"), { recursive: true });
+    await writeFile(join(project, "conf/prod/audit_prod.yaml"), "sink: s3\n");
+    expect(kiln("run", "--nodes", "make_data").status).toBe(0);
+    expect(JSON.parse(await readFile(join(project, "audit-config.json"), "utf8"))).toEqual({
+      sink: "file",
+      level: "debug",
+      extra: { keep: 7 },
+    });
+    const shown = kiln("config", "show", "audit", "--env", "prod");
+    expect(shown.status, shown.stderr).toBe(0);
+    expect(shown.stdout).toBe(
+      "# environment: prod\naudit:\n  sink: s3\n  level: info\n  extra:\n    keep: 7\n",
+    );
   });
 
   it("leave unknown commands unknown, with a suggestion", () => {

@@ -108,8 +108,9 @@ program
   .command("show [key]")
   .description("print the merged config (credentials masked)")
   .option("-e, --env <env>", "the config environment")
+  .option("-p, --params <a.b=1,...>", "runtime parameters, as for kiln run (values typed as YAML scalars)")
   .action(
-    action(async (key: string | undefined, flags: { env?: string }) =>
+    action(async (key: string | undefined, flags: { env?: string; params?: string }) =>
       (await import("./commands/config.js")).show(key, flags),
     ),
   );

@@ -151,6 +151,47 @@ describe("globals and runtime_params resolvers", () => {
     });
   });
 
+  it("reads every globals* file: .yaml, .json, suffixed names and a globals/ folder", async () => {
+    await dir.write({
+      "base/globals.yaml": "bucket: s3://base\n",
+      "base/globals_paths.yml": "paths:\n  raw: 01_raw\n",
+      "base/globals.json": '{"workers": 8}',
+      "base/globals/more.yml": "region: eu-west-1\n",
+      "local/globals_local.yaml": "bucket: s3://local\n",
+      "base/catalog.yml":
+        "a:\n  path: ${globals:bucket}/${globals:paths.raw}/${globals:region}\n  n: ${globals:workers}\n",
+    });
+    const loader = dir.loader();
+    const globals = await loader.load("globals");
+    expect(globals.value).toEqual({
+      bucket: "s3://local",
+      paths: { raw: "01_raw" },
+      workers: 8,
+      region: "eu-west-1",
+    });
+    expect(globals.files).toEqual([
+      dir.path("base/globals.json"),
+      dir.path("base/globals.yaml"),
+      dir.path("base/globals/more.yml"),
+      dir.path("base/globals_paths.yml"),
+      dir.path("local/globals_local.yaml"),
+    ]);
+    expect(globals.locate(["paths", "raw"])).toEqual({
+      file: dir.path("base/globals_paths.yml"),
+      line: 2,
+      column: 8,
+    });
+    expect((await loader.load("catalog")).value.a).toEqual({ path: "s3://local/01_raw/eu-west-1", n: 8 });
+  });
+
+  it("refuses one globals key set in two globals files of an environment, naming both", async () => {
+    await dir.write({ "base/globals.yml": "bucket: a\n", "base/globals_more.yml": "bucket: b\n" });
+    const error = await rejection(dir.loader().load("globals"));
+    expect(error.code).toBe("KILN_CONFIG_DUPLICATE_KEY");
+    expect(error.message).toContain(dir.path("base/globals.yml"));
+    expect(error.message).toContain(dir.path("base/globals_more.yml"));
+  });
+
   it("fails for a missing globals key with file:line:col and a did-you-mean", async () => {
     await dir.write({
       "base/globals.yml": "bucket: b\n",

@@ -71,6 +71,20 @@ describe("runtimeParams in the loader", () => {
     expect(doc.locate(["model", "epochs"])?.file).toBe(dir.path("base/parameters.yml"));
   });
 
+  it("locate only the keys they set: a mapping from a file that they add to keeps the file's place", async () => {
+    const runtimeParams = parseRuntimeParams("model.lr=0.5,model.opt.name=adam,seed.x=1,extra.flag=true");
+    const doc = await dir.loader({ runtimeParams }).load("parameters");
+    const base = dir.path("base/parameters.yml");
+    expect(doc.locate(["model"])).toEqual({ file: base, line: 1, column: 1 });
+    expect(doc.locate(["model", "lr"])?.file).toBe(RUNTIME_PARAMS_SOURCE);
+    // New mappings, and a scalar replaced by a mapping, are the runtime params' own.
+    expect(doc.locate(["model", "opt"])?.file).toBe(RUNTIME_PARAMS_SOURCE);
+    expect(doc.locate(["model", "opt", "name"])?.file).toBe(RUNTIME_PARAMS_SOURCE);
+    expect(doc.locate(["seed"])?.file).toBe(RUNTIME_PARAMS_SOURCE);
+    expect(doc.locate(["seed", "x"])?.file).toBe(RUNTIME_PARAMS_SOURCE);
+    expect(doc.locate(["extra"])?.file).toBe(RUNTIME_PARAMS_SOURCE);
+  });
+
   it("accept dotted keys in an object too, and leave the caller's object alone", async () => {
     const runtimeParams = { "model.epochs": 9, model: { lr: 1 } };
     const doc = await dir.loader({ runtimeParams }).load("parameters");

@@ -81,16 +81,26 @@ export function normalizeRuntimeParams(params: Record<string, unknown>): Record<
   return out.value;
 }
 
-/** Overrides merged parameters with runtime params, deeply; their location reads "runtime params". */
+/**
+ * Overrides merged parameters with runtime params, deeply. The keys they set read "runtime params"
+ * as their location; a mapping that a file defines and `--params` only adds to keeps its file's
+ * location (`--params weather.days=5` sets `weather.days`, not `weather`), so a problem reported
+ * against that mapping points at the file.
+ */
 export function applyRuntimeParams(parameters: Located, params: Record<string, unknown>): void {
   const locations = new SourceMap();
-  const mark = (value: unknown, path: string[]) => {
-    if (!isPlainObject(value)) return;
+  const runtime = { file: RUNTIME_PARAMS_SOURCE, line: 1, column: 1 };
+  const markAll = (value: unknown, path: string[]) => {
+    locations.set(path, runtime);
+    if (isPlainObject(value)) for (const [key, item] of Object.entries(value)) markAll(item, [...path, key]);
+  };
+  const mark = (value: Record<string, unknown>, existing: unknown, path: string[]) => {
     for (const [key, item] of Object.entries(value)) {
-      locations.set([...path, key], { file: RUNTIME_PARAMS_SOURCE, line: 1, column: 1 });
-      mark(item, [...path, key]);
+      const before = isPlainObject(existing) && Object.hasOwn(existing, key) ? existing[key] : undefined;
+      if (isPlainObject(item) && isPlainObject(before)) mark(item, before, [...path, key]);
+      else markAll(item, [...path, key]);
     }
   };
-  mark(params, []);
+  mark(params, parameters.value, []);
   deepMergeInto(parameters, { value: clonePlain(params), locations });
 }

@@ -90,6 +90,36 @@ describe("validateParameters", () => {
     );
   });
 
+  it("blames --params only for keys it set, not for a file's mapping it adds to", async () => {
+    await dir.write({
+      "base/parameters_weather.yml": "# Weather\n\nweather:\n  days: 3\n  city: Lisbon\n",
+    });
+    const weather = z.object({ weather: z.object({ days: z.number(), mode: z.enum(["daily", "hourly"]) }) });
+    const file = dir.path("base/parameters_weather.yml");
+    const withoutParams = await dir.loader().load("parameters");
+    const expected = `weather.mode: missing (Invalid option: expected one of "daily"|"hourly") (not set; "weather" is at ${file}:3:1)`;
+    expect(validationError(() => validateParameters(withoutParams, weather)).message).toContain(expected);
+    const withParams = await dir.loader({ runtimeParams: { weather: { days: 5 } } }).load("parameters");
+    const error = validationError(() => validateParameters(withParams, weather));
+    expect(error.message).toContain(expected);
+    expect(error.message).not.toContain("--params");
+    // A wrong value the runtime params set is theirs; a mapping they create is theirs too.
+    const wrong = await dir
+      .loader({ runtimeParams: { weather: { days: "many" }, extra: { on: 1 } } })
+      .load("parameters");
+    const strict = z.object({
+      weather: z.object({ days: z.number() }),
+      extra: z.object({ on: z.boolean(), level: z.number() }),
+    });
+    const message = validationError(() => validateParameters(wrong, strict)).message;
+    expect(message).toContain(
+      'weather.days: expected number, received string "many" (at runtime params (--params))',
+    );
+    expect(message).toContain(
+      'extra.level: missing (expected number) (not set; "extra" is at runtime params (--params))',
+    );
+  });
+
   it("says when a key is not set in any parameters file", async () => {
     const doc = await dir.loader().load("parameters");
     const error = validationError(() =>

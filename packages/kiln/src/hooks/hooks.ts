@@ -63,13 +63,22 @@ export type HookName = keyof Hooks;
 export type HookContext<K extends HookName> = Parameters<NonNullable<Hooks[K]>>[0];
 
 /**
- * An extension: hooks now; dataset types and CLI commands are read by the catalog and CLI layers.
+ * An extension: hooks now; dataset types, config patterns and CLI commands are read by the
+ * session and CLI layers.
  */
 export interface Plugin {
   name: string;
   hooks?: Hooks;
   /** Dataset types by short name (`type:` in catalog.yml). */
   datasets?: Record<string, unknown>;
+  /**
+   * Config keys this plugin reads, with the globs that find their files in each environment folder
+   * (e.g. `{ tracking: ["tracking*", "tracking*\/**"] }`): base and the run environment are merged
+   * like any config, and the plugin gets them with `context.configLoader.load("tracking")`. Keys
+   * Kiln reads itself (`catalog`, `parameters`, …) are refused; the project's settings may
+   * override a plugin's patterns.
+   */
+  configPatterns?: Readonly<Record<string, readonly string[]>>;
   /** CLI commands this plugin adds: functions that receive the commander program and add to it. */
   commands?: unknown[];
 }

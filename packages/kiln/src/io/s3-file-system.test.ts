@@ -1,5 +1,7 @@
+import { spawnSync } from "node:child_process";
 import { createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import { inspect } from "node:util";
 import { CreateBucketCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -177,6 +179,34 @@ describe.skipIf(process.env.KILN_SKIP_S3 === "1")("S3FileSystem (moto)", () => {
       proxy.closeAllConnections();
       await new Promise((resolve) => proxy.close(resolve));
     }
+  });
+
+  it("keeps the SDK's NodeVersionSupportWarning out of stderr, and only that warning", () => {
+    // Fresh processes: the SDK warns at most once per process, so this one may have warned already.
+    const env = { ...process.env };
+    delete env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
+    const fixture = join(new URL(".", import.meta.url).pathname, "__fixtures__/s3-quiet.mjs");
+    const quiet = spawnSync(process.execPath, ["--import", "tsx", fixture, moto.endpoint, BUCKET], {
+      encoding: "utf8",
+      env,
+    });
+    expect(quiet.status, quiet.stderr).toBe(0);
+    expect(JSON.parse(quiet.stdout)).toEqual({ text: "quiet", optOut: null });
+    expect(quiet.stderr).toContain("kiln-test: an unrelated warning still shows");
+    expect(quiet.stderr).not.toContain("NodeVersionSupportWarning");
+    // The same SDK without Kiln's S3FileSystem does print it where it applies (Node < 22).
+    const bare = spawnSync(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        "const { S3Client } = await import('@aws-sdk/client-s3'); new S3Client({ region: 'us-east-1' });",
+      ],
+      { encoding: "utf8", env },
+    );
+    expect(bare.status, bare.stderr).toBe(0);
+    const warns = Number(process.versions.node.split(".")[0]) < 22;
+    expect(bare.stderr.includes("NodeVersionSupportWarning")).toBe(warns);
   });
 
   it("refuses paths without a bucket or an object key", async () => {

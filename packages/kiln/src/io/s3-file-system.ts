@@ -40,7 +40,7 @@ export class S3FileSystem implements FileSystem {
   private constructor(sdk: Sdk, settings: S3Settings) {
     this.#sdk = sdk;
     this.#settings = settings;
-    this.#client = new sdk.S3Client(settings.client);
+    this.#client = withoutNodeVersionWarning(() => new sdk.S3Client(settings.client));
   }
 
   async read(path: string): Promise<Uint8Array> {
@@ -190,6 +190,28 @@ export class S3FileSystem implements FileSystem {
 
   #failure(operation: string, at: Location) {
     return { operation, ...at, secrets: this.#settings.secrets, endpoint: this.#settings.endpoint };
+  }
+}
+
+/** The AWS SDK's documented opt-out of its `NodeVersionSupportWarning` (aws/aws-sdk-js-v3#7983). */
+const NODE_VERSION_WARNING_OPT_OUT = "AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED";
+
+/**
+ * Makes the SDK client without its `NodeVersionSupportWarning`. On Node < 22 the SDK
+ * (`@aws-sdk/core`'s `emitWarningIfUnsupportedVersion`, called from the `S3Client` constructor)
+ * prints a multi-line notice about its releases after January 2027 to stderr, in the middle of
+ * `kiln run`'s output, although Kiln supports the Node it runs on. The SDK's own switch is set
+ * only for this synchronous call, only when the user has not set it (their choice stands), and
+ * removed afterwards; no other warning is affected. The SDK checks once per process, so S3 clients
+ * made later (Kiln's or the user's) do not print it either.
+ */
+function withoutNodeVersionWarning<T>(make: () => T): T {
+  if (process.env[NODE_VERSION_WARNING_OPT_OUT] !== undefined) return make();
+  process.env[NODE_VERSION_WARNING_OPT_OUT] = "true";
+  try {
+    return make();
+  } finally {
+    delete process.env[NODE_VERSION_WARNING_OPT_OUT];
   }
 }
 

@@ -49,7 +49,7 @@ export async function discoverPlugins(project: ProjectMetadata): Promise<Plugin[
         "KILN_PROJECT_PLUGIN",
         `Package "${name}" declares a Kiln plugin but ${entry} exports none.`,
         {
-          hint: "The module must export default { name, hooks?, datasets?, commands? }.",
+          hint: "The module must export default { name, hooks?, datasets?, configPatterns?, commands? }.",
         },
       );
     }

@@ -17,5 +17,6 @@ export {
   deletePipelineFiles,
   type PipelineScaffoldOptions,
 } from "./pipeline-scaffold.js";
+export { projectConfigPatterns } from "./plugin-config-patterns.js";
 export { defineSettings, loadSettings, type ProjectSettings } from "./settings.js";
 export { DEFAULT_STARTER, listStarters, type Starter } from "./starters.js";

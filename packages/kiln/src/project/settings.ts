@@ -11,7 +11,10 @@ export interface ProjectSettings {
   plugins?: Plugin[];
   /** Project-specific dataset types by name. */
   datasetTypes?: Record<string, DatasetType | DatasetClass>;
-  /** Config loader options: `baseEnv`, `defaultRunEnv`, extra `configPatterns`, `mergeStrategy`. */
+  /**
+   * Config loader options: `baseEnv`, `defaultRunEnv`, extra `configPatterns` (over the built-in
+   * keys' and those plugins ask for), `mergeStrategy`.
+   */
   configLoader?: {
     baseEnv?: string;
     defaultRunEnv?: string;

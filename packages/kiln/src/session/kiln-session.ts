@@ -20,6 +20,7 @@ import {
   loadSettings,
   type ProjectMetadata,
   type ProjectSettings,
+  projectConfigPatterns,
   registryFile,
   selectPipeline,
 } from "../project/index.js";
@@ -156,6 +157,7 @@ export class KilnSession {
       env: this.env,
       ...(this.options.runtimeParams ? { runtimeParams: this.options.runtimeParams } : {}),
       ...loaderSettings,
+      configPatterns: projectConfigPatterns(this.plugins, loaderSettings.configPatterns),
     });
     const parameters = await configLoader.load("parameters");
     const registry = createDefaultRegistry();

@@ -1,10 +1,16 @@
 import { stringify } from "yaml";
-import { maskSecrets } from "../../config/index.js";
+import { maskSecrets, parseRuntimeParams } from "../../config/index.js";
 import { KilnSession } from "../../session/index.js";
 
-/** `kiln config show [KEY] [--env E]`: the merged config, credentials masked. */
-export async function show(key: string | undefined, flags: { env?: string }): Promise<void> {
-  const session = await KilnSession.create(flags.env ? { env: flags.env } : {});
+/**
+ * `kiln config show [KEY] [--env E] [--params a.b=1,...]`: the merged config, credentials masked.
+ * `--params` is parsed as `kiln run` parses it, so config that needs `${runtime_params:...}` shows.
+ */
+export async function show(key: string | undefined, flags: { env?: string; params?: string }): Promise<void> {
+  const session = await KilnSession.create({
+    ...(flags.env ? { env: flags.env } : {}),
+    ...(flags.params ? { runtimeParams: parseRuntimeParams(flags.params) } : {}),
+  });
   const { configLoader, env } = await session.loadContext();
   const keys = key ? [key] : ["catalog", "parameters", "credentials", "globals"];
   const out: Record<string, unknown> = {};
