@@ -1,4 +1,10 @@
-export { type CreatedProject, type CreateProjectOptions, createProject } from "./create-project.js";
+export {
+  type CreatedProject,
+  type CreateProjectOptions,
+  createProject,
+  type RenderedProject,
+  renderProject,
+} from "./create-project.js";
 export { discoverPlugins } from "./discover-plugins.js";
 export { findProject, ProjectError, type ProjectMetadata } from "./find-project.js";
 export { type NewProjectConfig, parseYesNo, readNewProjectConfig } from "./new-project-config.js";

@@ -1,0 +1,91 @@
+import assert from "node:assert/strict";
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, test } from "node:test";
+import { createLogger, KilnSession } from "kiln";
+import pl from "nodejs-polars";
+import { generateRawData } from "../../src/pipelines/data_generation/nodes.js";
+import { evaluateModel, splitData } from "../../src/pipelines/data_science/nodes.js";
+import { inProjectCopy } from "../support/project-copy.js";
+
+const small = { companies: 50, shuttles: 200, reviewed: 0.9, seed: 7 };
+
+describe("data generation and data science nodes", () => {
+  test("generate the same raw data for the same seed, with the tutorial's messy strings", () => {
+    const [companies, reviews, shuttles] = generateRawData(small);
+    assert.equal(companies.height, 50);
+    assert.equal(shuttles.height, 200);
+    assert.ok(reviews.height > 150 && reviews.height < 200);
+    assert.match(
+      String(
+        shuttles
+          .getColumn("price")
+          .toArray()
+          .find((p) => p !== null),
+      ),
+      /^\$\d{1,3}(,\d{3})*\.\d$/,
+    );
+    assert.match(
+      String(
+        companies
+          .getColumn("company_rating")
+          .toArray()
+          .find((r) => r !== null),
+      ),
+      /^\d+%$/,
+    );
+    assert.deepEqual(generateRawData(small)[2].toRecords(), shuttles.toRecords());
+  });
+
+  test("splitData holds out ceil(test_size · rows), the same rows for the same seed", () => {
+    const data = pl.DataFrame({ a: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], price: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] });
+    const options = { test_size: 0.25, random_state: 1, features: ["a"] };
+    const [xTrain, xTest, yTrain, yTest] = splitData(data, options);
+    assert.equal(xTest.height, 3);
+    assert.equal(xTrain.height + xTest.height, 10);
+    assert.deepEqual(yTest.getColumn("price").toArray(), xTest.getColumn("a").toArray());
+    assert.deepEqual(splitData(data, options)[1].toRecords(), xTest.toRecords());
+    assert.equal(yTrain.height, 7);
+    assert.throws(
+      () => splitData(data, { ...options, features: ["nope"] }),
+      /features names columns the table lacks: nope/,
+    );
+  });
+
+  test("evaluateModel reports R², MAE and the largest error", () => {
+    const model = { kind: "linear_regression" as const, features: ["a"], coefficients: [1], intercept: 0 };
+    const metrics = evaluateModel(model, pl.DataFrame({ a: [1, 2, 3] }), pl.DataFrame({ price: [1, 2, 5] }));
+    assert.equal(metrics.max_error, 2);
+    assert.ok(Math.abs(metrics.mae - 2 / 3) < 1e-12);
+    assert.ok(Math.abs(metrics.r2_score - (1 - 4 / (78 / 9))) < 1e-12); // total sum of squares: 78/9
+  });
+});
+
+describe("the spaceflights project", () => {
+  test("generates its raw data, then runs processing and both models end to end", async () => {
+    await inProjectCopy(async (projectPath) => {
+      const logger = createLogger({ level: "silent" });
+      const params = { data_generation: small };
+      const generate = await KilnSession.create({ projectPath, logger, runtimeParams: params });
+      await generate.run({ pipeline: "data_generation" });
+      assert.deepEqual((await readdir(join(projectPath, "data/01_raw"))).sort(), [
+        "companies.csv",
+        "reviews.csv",
+        "shuttles.xlsx",
+      ]);
+
+      const session = await KilnSession.create({ projectPath, logger });
+      await session.run();
+      for (const namespace of ["active_modelling_pipeline", "candidate_modelling_pipeline"]) {
+        const metrics = JSON.parse(
+          await readFile(join(projectPath, `data/08_reporting/${namespace}/metrics.json`), "utf8"),
+        );
+        assert.ok(metrics.r2_score > 0.3 && metrics.r2_score <= 1, `${namespace} R² ${metrics.r2_score}`);
+        const versions = await readdir(join(projectPath, `data/06_models/${namespace}/regressor.json`));
+        assert.equal(versions.length, 1);
+      }
+      const table = pl.readParquet(join(projectPath, "data/03_primary/model_input_table.parquet"));
+      assert.equal(table.getColumn("price").nullCount(), 0);
+    });
+  });
+});
