@@ -1,6 +1,6 @@
 /**
  * Runs every benchmark and prints markdown tables (also written to bench/results/latest.{md,json}).
- *   node bench/run.mjs [--samples 5] [--only build,sequential,parallel,catalog,cli] [--quick]
+ *   node bench/run.mjs [--samples 5] [--only build,sequential,parallel,catalog,cli,tabular] [--quick]
  * Progress goes to stderr; the tables go to stdout.
  */
 import { execSync } from "node:child_process";
@@ -22,7 +22,7 @@ import {
 const args = parseArgs();
 const samples = Number(args.samples ?? (args.quick ? 3 : 5));
 const warmRepeat = 6; // one process, first (cold) iteration dropped: warm = median of the other 5
-const only = new Set((args.only ?? "build,sequential,parallel,catalog,cli").split(","));
+const only = new Set((args.only ?? "build,sequential,parallel,catalog,cli,tabular").split(","));
 const progress = (message) => process.stderr.write(`[bench] ${message}\n`);
 const load = () =>
   loadavg()
@@ -375,6 +375,45 @@ if (only.has("cli")) {
   emit();
   rmSync(project, { recursive: true, force: true });
   others(meter, "cli");
+}
+
+if (only.has("tabular")) {
+  emit("## 6. Tables through the catalog (1M rows × 10 columns, whole processes)");
+  emit();
+  const dir = join(tmpdir(), "kiln-bench-tabular");
+  mkdirSync(dir, { recursive: true });
+  progress("tabular: making the CSV (kept in the temp folder for later runs)");
+  const made = timeProcess("tabular.mjs", ["--make", dir]).result;
+  const meter = cpuMeter();
+  const steps = { "csv-to-parquet": [], "load-parquet": [] };
+  for (let s = 0; s < samples; s++) {
+    for (const step of Object.keys(steps)) {
+      progress(`tabular ${step} ${s + 1}/${samples} (load ${load()})`);
+      steps[step].push(timeProcess("tabular.mjs", ["--step", step, "--dir", dir]));
+    }
+  }
+  json.sections.tabular = { csvBytes: made.bytes, steps };
+  const row = (label, runs, target) => {
+    const wall = median(runs.map((r) => r.wallMs));
+    const rss = median(runs.map((r) => r.result.peakRssMiB));
+    return [label, ms(wall), ms(median(runs.map((r) => r.result.ms))), rss.toFixed(0), target(wall, rss)];
+  };
+  emit(
+    table(
+      ["Step", "Whole process (ms)", "In process (ms)", "Peak RSS (MiB)", "Target"],
+      [
+        row(
+          "CSV (" + (made.bytes / 2 ** 20).toFixed(0) + " MiB) → Parquet: `catalog.load` + `catalog.save`",
+          steps["csv-to-parquet"],
+          (w, r) =>
+            `≤ 1,000 ms: ${w <= 1000 ? "met" : "**missed**"}; ≤ 300 MiB: ${r <= 300 ? "met" : "**missed**"}`,
+        ),
+        row("Parquet → DataFrame: `catalog.load`", steps["load-parquet"], () => ""),
+      ],
+    ),
+  );
+  emit();
+  others(meter, "tabular");
 }
 
 emit(`Load average at end: ${load()}.`);

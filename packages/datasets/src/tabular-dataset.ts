@@ -1,3 +1,4 @@
+import { readFile, writeFile } from "node:fs/promises";
 import {
   DatasetError,
   type DatasetPreview,
@@ -54,11 +55,49 @@ export abstract class TabularDataset<TSave = DataFrame> extends FileDataset<Data
   /** What the file format is called in messages ("CSV", "Parquet"). */
   protected abstract readonly format: string;
 
+  /**
+   * Local files with these extensions are read by path, so their bytes never pass through
+   * JavaScript (nodejs-polars decides "path or content" by the extension, so only these qualify).
+   */
+  protected readonly pathExtensions: readonly string[] = [];
+  /** Reads a local file by path (see {@link pathExtensions}). */
+  protected readPath?(pl: Polars, path: string): DataFrame;
+  /** Writes a DataFrame straight to a local path. */
+  protected writePath?(pl: Polars, df: DataFrame, path: string): void;
+
   protected override async decode(bytes: Uint8Array): Promise<DataFrame> {
     const pl = await loadPolars();
+    return this.#reading(pl, () => this.read(pl, bytes));
+  }
+
+  protected override async readLocalFile(path: string): Promise<DataFrame> {
+    const pl = await loadPolars();
+    const readPath = this.readPath?.bind(this);
+    if (readPath && this.pathExtensions.some((ext) => path.endsWith(ext))) {
+      return this.#reading(pl, () => readPath(pl, path));
+    }
+    const bytes = await readFile(path);
+    return this.#reading(pl, () => this.read(pl, bytes));
+  }
+
+  protected override async writeLocalFile(data: TSave, path: string): Promise<void> {
+    const writePath = this.writePath?.bind(this);
+    if (!writePath || !isDataFrame(data)) {
+      await writeFile(path, await this.encode(data));
+      return;
+    }
+    const pl = await loadPolars();
+    this.checkRules(pl, data, "save");
+    await this.writing(() => {
+      writePath(pl, data, path);
+      return new Uint8Array();
+    });
+  }
+
+  async #reading(pl: Polars, read: () => DataFrame | Promise<DataFrame>): Promise<DataFrame> {
     let df: DataFrame;
     try {
-      df = await this.read(pl, bytes);
+      df = await read();
     } catch (error) {
       if (error instanceof DatasetError) throw error;
       throw new DatasetError(

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { DatasetError } from "kiln";
 import type { DataFrame } from "nodejs-polars";
 import { TABULAR_DATASET_KEYS, TabularDataset } from "../tabular-dataset.js";
@@ -72,19 +73,34 @@ export class CSVDataset extends TabularDataset {
   ];
   protected readonly format = "CSV";
 
+  protected override readonly pathExtensions = [".csv", ".tsv"];
+
   protected read(pl: Polars, bytes: Uint8Array): DataFrame {
+    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return this.#readCsv(pl, buffer, () => buffer.toString("utf8"));
+  }
+
+  protected override readPath(pl: Polars, path: string): DataFrame {
+    return this.#readCsv(pl, path, () => readFileSync(path, "utf8"));
+  }
+
+  protected override writePath(pl: Polars, df: DataFrame, path: string): void {
+    df.writeCSV(path, mapArgs(pl, this.saveArgs, SAVE, "save_args"));
+  }
+
+  /** Reads with ragged rows refused; `text` gives the file's text to find the ragged line. */
+  #readCsv(pl: Polars, source: Buffer | string, text: () => string): DataFrame {
     const options: Record<string, unknown> = {
       truncateRaggedLines: false,
       ...mapArgs(pl, this.loadArgs, LOAD, "load_args"),
     };
-    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     try {
-      return pl.readCSV(buffer, options);
+      return pl.readCSV(source, options);
     } catch (error) {
       const message = (error as Error).message;
       if (/more fields than defined/i.test(message)) {
         const separator = typeof options.sep === "string" ? options.sep : ",";
-        const ragged = findRaggedLine(buffer.toString("utf8"), separator);
+        const ragged = findRaggedLine(text(), separator);
         throw new DatasetError(
           "KILN_TABLE_RAGGED_CSV",
           ragged

@@ -24,6 +24,16 @@ export class IPCDataset extends TabularDataset {
   ];
   protected readonly format = "Arrow IPC";
 
+  protected override readonly pathExtensions = [".ipc"];
+
+  protected override readPath(pl: Polars, path: string): DataFrame {
+    return pl.readIPC(path, mapArgs(pl, this.loadArgs, LOAD, "load_args"));
+  }
+
+  protected override writePath(pl: Polars, df: DataFrame, path: string): void {
+    df.writeIPC(path, { compression: "uncompressed", ...mapArgs(pl, this.saveArgs, SAVE, "save_args") });
+  }
+
   protected read(pl: Polars, bytes: Uint8Array): DataFrame {
     return pl.readIPC(
       Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
@@ -32,6 +42,6 @@ export class IPCDataset extends TabularDataset {
   }
 
   protected write(pl: Polars, df: DataFrame): Uint8Array {
-    return df.writeIPC(mapArgs(pl, this.saveArgs, SAVE, "save_args"));
+    return df.writeIPC({ compression: "uncompressed", ...mapArgs(pl, this.saveArgs, SAVE, "save_args") });
   }
 }

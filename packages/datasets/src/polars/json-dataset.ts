@@ -45,6 +45,10 @@ export class JSONDataset extends TabularDataset {
   ];
   protected readonly format = "JSON";
 
+  protected override writePath(pl: Polars, df: DataFrame, path: string): void {
+    df.writeJSON(path, { format: jsonFormat(pl, this.saveArgs, SHAPE) });
+  }
+
   protected read(pl: Polars, bytes: Uint8Array): DataFrame {
     const format = jsonFormat(pl, this.loadArgs, LOAD);
     const inferSchemaLength = this.loadArgs.infer_schema_length as number | undefined;

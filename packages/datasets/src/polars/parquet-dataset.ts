@@ -26,6 +26,16 @@ export class ParquetDataset extends TabularDataset {
   ];
   protected readonly format = "Parquet";
 
+  protected override readonly pathExtensions = [".parquet"];
+
+  protected override readPath(pl: Polars, path: string): DataFrame {
+    return pl.readParquet(path, mapArgs(pl, this.loadArgs, LOAD, "load_args"));
+  }
+
+  protected override writePath(pl: Polars, df: DataFrame, path: string): void {
+    df.writeParquet(path, { compression: "snappy", ...mapArgs(pl, this.saveArgs, SAVE, "save_args") });
+  }
+
   protected read(pl: Polars, bytes: Uint8Array): DataFrame {
     return pl.readParquet(
       Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),

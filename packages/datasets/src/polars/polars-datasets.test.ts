@@ -69,6 +69,7 @@ describe.each([
   ["CSV", (filepath: string) => new CSVDataset({ filepath }), "t.csv"],
   ["Parquet", (filepath: string) => new ParquetDataset({ filepath }), "t.parquet"],
   ["IPC", (filepath: string) => new IPCDataset({ filepath }), "t.arrow"],
+  ["IPC by path", (filepath: string) => new IPCDataset({ filepath }), "t.ipc"],
   ["JSON records", (filepath: string) => new JSONDataset({ filepath }), "t.json"],
   [
     "JSON lines",
@@ -123,6 +124,13 @@ describe("CSV", () => {
     expect(findRaggedLine('a,b\n"1\n2,3",4\n5,6,7\n', ",")).toEqual({ line: 4, fields: 3, expected: 2 });
     expect(findRaggedLine("a;b\n1;2\n", ";")).toBeUndefined();
     expect(findRaggedLine("a,b\r\n1,2\r\n\r\n3,4,5", ",")).toEqual({ line: 4, fields: 3, expected: 2 });
+  });
+
+  it("reads a CSV whose name does not end in .csv (Polars would take the path for content)", async () => {
+    await writeFile(join(dir, "export.txt"), "a,b\n1,x\n");
+    expect((await new CSVDataset({ filepath: join(dir, "export.txt") }).load()).toRecords()).toEqual([
+      { a: 1, b: "x" },
+    ]);
   });
 
   it("maps Kedro's pandas load_args and save_args", async () => {

@@ -65,6 +65,16 @@ export abstract class FileDataset<TLoad, TSave = TLoad> implements Dataset<TLoad
   protected abstract decode(bytes: Uint8Array): TLoad | Promise<TLoad>;
   /** Data → bytes or text. */
   protected abstract encode(data: TSave): Uint8Array | string | Promise<Uint8Array | string>;
+  /**
+   * Optional: reads a local file by its path, for engines that read files themselves (a table
+   * engine reading a large CSV without holding its bytes in JavaScript). Used for local stores only.
+   */
+  protected readLocalFile?(path: string): Promise<TLoad>;
+  /**
+   * Optional: writes `data` to the local path given, a temporary file that the base class then
+   * commits atomically (rename, or link for versioned saves). Used for local stores only.
+   */
+  protected writeLocalFile?(data: TSave, path: string): Promise<void>;
 
   protected fileSystem(): Promise<FileSystem> {
     this.#fs ??= getFileSystem(this.filepath, {
@@ -117,19 +127,36 @@ export abstract class FileDataset<TLoad, TSave = TLoad> implements Dataset<TLoad
 
   async load(): Promise<TLoad> {
     const fs = await this.fileSystem();
-    return this.decode(await fs.read(await this.resolveLoadPath()));
+    const path = await this.resolveLoadPath();
+    if (this.readLocalFile && fs.localPath) {
+      if (!(await fs.exists(path))) await fs.read(path); // the store's own "not found" error
+      return this.readLocalFile(fs.localPath(path));
+    }
+    return this.decode(await fs.read(path));
   }
 
   async save(data: TSave): Promise<void> {
-    const bytes = await this.encode(data);
     const fs = await this.fileSystem();
+    const writeLocal = this.writeLocalFile?.bind(this);
+    let write: (path: string, exclusive: boolean) => Promise<boolean>;
+    if (writeLocal && fs.writeWith) {
+      const writeWith = fs.writeWith.bind(fs);
+      write = (path, exclusive) => writeWith(path, (temp) => writeLocal(data, temp), { exclusive });
+    } else {
+      const bytes = await this.encode(data);
+      write = async (path, exclusive) => {
+        if (exclusive) return fs.writeExclusive(path, bytes);
+        await fs.write(path, bytes);
+        return true;
+      };
+    }
     if (!this.version) {
-      await fs.write(this.filepath, bytes);
+      await write(this.filepath, false);
       return;
     }
     let version = this.version.save ?? generateVersion();
     for (let clash = 0; clash < MAX_VERSION_CLASHES; clash++) {
-      if (await fs.writeExclusive(this.versionPath(version), bytes)) {
+      if (await write(this.versionPath(version), true)) {
         this.#lastSaved = version;
         return;
       }

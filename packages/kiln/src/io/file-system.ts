@@ -26,6 +26,21 @@ export interface FileSystem {
   walk(dir: string): Promise<string[]>;
   /** Removes a file; removing something absent is not an error. */
   remove(path: string): Promise<void>;
+  /**
+   * The path on local disk, for engines that read files themselves (no bytes through JavaScript).
+   * Only stores whose objects are local files have it.
+   */
+  localPath?(path: string): string;
+  /**
+   * Like `write` (or `writeExclusive` with `exclusive`), but `produce` writes the file itself at the
+   * temporary local path it is given; the store then commits it atomically. Returns false when
+   * `exclusive` and something already exists at `path`. Only local stores have it.
+   */
+  writeWith?(
+    path: string,
+    produce: (tempPath: string) => Promise<void>,
+    options?: { exclusive?: boolean },
+  ): Promise<boolean>;
 }
 
 /** Options for {@link getFileSystem}, from a catalog entry. */

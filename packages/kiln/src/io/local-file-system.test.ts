@@ -77,6 +77,27 @@ describe("LocalFileSystem", () => {
     expect(await readdir(join(dir, "exclusive/v1"))).toEqual(["data.json"]);
   });
 
+  it("writeWith commits what the producer wrote at the temp path, atomically or exclusively", async () => {
+    const path = join(dir, "with/out.txt");
+    const produce = (text: string) => async (temp: string) => {
+      expect(isTempFileName(temp.slice(temp.lastIndexOf("/") + 1))).toBe(true);
+      await writeFile(temp, text);
+    };
+    expect(await fs.writeWith(path, produce("one"))).toBe(true);
+    expect(await fs.writeWith(path, produce("two"))).toBe(true); // replaces
+    expect(text(await fs.read(path))).toBe("two");
+    expect(await fs.writeWith(path, produce("three"), { exclusive: true })).toBe(false);
+    expect(text(await fs.read(path))).toBe("two");
+    await expect(
+      fs.writeWith(join(dir, "with/failed.txt"), async (temp) => {
+        await writeFile(temp, "half");
+        throw new Error("engine failed");
+      }),
+    ).rejects.toThrow("engine failed");
+    expect(await readdir(join(dir, "with"))).toEqual(["out.txt"]); // no target, no temp file left
+    expect(fs.localPath(pathToFileURL(path).href)).toBe(path);
+  });
+
   it("refuses paths of other protocols", async () => {
     await expect(fs.read("s3://bucket/x")).rejects.toMatchObject({ code: "KILN_IO_WRONG_PROTOCOL" });
   });

@@ -74,6 +74,44 @@ export class LocalFileSystem implements FileSystem {
     return true;
   }
 
+  localPath(path: string): string {
+    return toLocal(path);
+  }
+
+  /** `produce` writes a temp file beside the target; it is fsynced, then renamed (or linked, when exclusive). */
+  async writeWith(
+    path: string,
+    produce: (tempPath: string) => Promise<void>,
+    options: { exclusive?: boolean } = {},
+  ): Promise<boolean> {
+    const target = toLocal(path);
+    await mkdir(dirname(target), { recursive: true });
+    const temp = tempPathFor(target);
+    try {
+      await produce(temp);
+      const handle = await open(temp, "r+");
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      if (options.exclusive) {
+        try {
+          await link(temp, target);
+        } catch (error) {
+          if (errorCode(error) === "EEXIST") return false;
+          throw error;
+        }
+      } else {
+        await rename(temp, target);
+      }
+    } finally {
+      await unlink(temp).catch(() => {}); // gone after a rename; the extra name after a link
+    }
+    await syncFolder(dirname(target));
+    return true;
+  }
+
   async exists(path: string): Promise<boolean> {
     try {
       await stat(toLocal(path));
