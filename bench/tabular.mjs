@@ -44,7 +44,10 @@ if (args.make) {
 /** 10 columns: ids, floats, integers, strings from small and large vocabularies, booleans, dates. */
 async function makeCsv(file, rows) {
   let state = 42;
-  const random = () => (state = (state * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+  const random = () => {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
   const cities = ["Oslo", "Lima", "Pune", "Cairo", "Quito", "Hanoi", "Perth", "Accra"];
   const out = createWriteStream(file);
   out.write("id,price,weight,count,delta,score,name,city,flag,day\n");
