@@ -1,0 +1,67 @@
+// The spaceflights starter as a user meets it: `kiln new --starter spaceflights`, `npm install`
+// (Kiln and @kiln/datasets from this checkout by file: paths, the rest from the registry), the
+// project's own tests and type check, then `npm start`: raw data once, then the whole pipeline.
+import { existsSync } from "node:fs";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { kiln, npm, type Result, repo } from "../support/processes.js";
+
+const TIMEOUT = 300_000;
+let work: string;
+let project: string;
+let created: Result;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), "kiln-e2e-spaceflights-"));
+  project = join(work, "flights");
+  created = await kiln(work, "new", "flights", "--starter", "spaceflights");
+  expect(created.code, created.output).toBe(0);
+  const install = await npm(project, "install", "--no-audit", "--no-fund");
+  expect(install.code, install.output).toBe(0);
+}, TIMEOUT);
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+describe("kiln new --starter spaceflights", { timeout: TIMEOUT }, () => {
+  it("depends on this checkout's kiln and @kiln/datasets, and names Polars' binary", async () => {
+    const pkg = JSON.parse(await readFile(join(project, "package.json"), "utf8"));
+    expect(pkg.dependencies).toMatchObject({
+      kiln: `file:${join(repo, "packages/kiln")}`,
+      "@kiln/datasets": `file:${join(repo, "packages/datasets")}`,
+      "nodejs-polars-linux-x64-gnu": "0.25.2",
+    });
+    expect(created.stdout).toMatch(/Next:\n {2}cd flights\n {2}npm install\n {2}npm start\n$/);
+  });
+
+  it("gives a project whose own tests and type check pass", async () => {
+    const test = await npm(project, "test");
+    expect(test.code, test.output).toBe(0);
+    expect(test.stdout).toContain("generates its raw data, then runs processing and both models end to end");
+    expect(test.stdout).toMatch(/ℹ fail 0/);
+    const typecheck = await npm(project, "run", "typecheck");
+    expect(typecheck.code, typecheck.output).toBe(0);
+  });
+
+  it("runs end to end with npm start, and the second start reuses the raw data", async () => {
+    const first = await npm(project, "start");
+    expect(first.code, first.output).toBe(0);
+    expect(first.stderr).toContain("Completed 1 of 1 nodes: generate_raw_data");
+    expect(first.stderr).toMatch(/Pipeline completed: \d+ nodes/);
+    expect(first.stdout).toContain("data/08_reporting/active_modelling_pipeline/metrics.json");
+    for (const file of ["companies.csv", "reviews.csv", "shuttles.xlsx"])
+      expect(existsSync(join(project, "data/01_raw", file)), file).toBe(true);
+    const metrics = JSON.parse(
+      await readFile(join(project, "data/08_reporting/active_modelling_pipeline/metrics.json"), "utf8"),
+    );
+    expect(metrics.r2_score).toBeGreaterThan(0.5);
+
+    const second = await npm(project, "start");
+    expect(second.code, second.output).toBe(0);
+    expect(second.stderr).not.toContain("generate_raw_data");
+    const versions = await readdir(join(project, "data/06_models/active_modelling_pipeline/regressor.json"));
+    expect(versions).toHaveLength(2); // one model version per run
+  });
+});
