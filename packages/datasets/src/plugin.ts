@@ -23,11 +23,13 @@ export const datasetTypes = {
   "pandas.FeatherDataset": IPCDataset,
   "pandas.ExcelDataset": ExcelDataset,
   // Plots and images. Kedro's plotly.* hold Plotly figures, which Kiln cannot render: no alias
-  // (docs/datasets.md). MatplotlibWriter's job, a chart written as an image file, is ImageDataset's.
+  // (docs/datasets.md). MatplotlibWriter's (newer: MatplotlibDataset's) job, a chart written as an
+  // image file, is ImageDataset's: the node returns renderVegaLite(spec, "png").
   "plots.VegaLiteDataset": VegaLiteDataset,
   "images.ImageDataset": ImageDataset,
   "pillow.ImageDataset": ImageDataset,
   "matplotlib.MatplotlibWriter": ImageDataset,
+  "matplotlib.MatplotlibDataset": ImageDataset,
 } as const;
 
 /** `@kiln/datasets` as a Kiln plugin: found in a project's dependencies, it registers the types above. */
