@@ -3,6 +3,7 @@ import { importPackage } from "../import-package.js";
 
 /** The file formats an image dataset reads and writes. */
 export const IMAGE_FORMATS = ["png", "jpeg"] as const;
+/** `png` or `jpeg` (files named .jpg/.jpe/.jpeg). */
 export type ImageFormat = (typeof IMAGE_FORMATS)[number];
 
 /** An image as nodes see it: 8-bit RGBA pixels, row by row from the top left. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { barChart, failure, pngStats } from "../__fixtures__/media.js";
 import { renderVegaLite } from "./render-vega-lite.js";
+import { svgToPng } from "./svg-to-png.js";
 
 describe("renderVegaLite", () => {
   it("renders SVG with the bars, the axis titles and the chart title", async () => {
@@ -89,6 +90,21 @@ describe("renderVegaLite", () => {
       'data/08_reporting/chart.json is not a valid Vega-Lite spec: it loads data from "/etc/passwd"',
     );
     expect(error.hint).toContain("data.values");
+  });
+
+  it("fails, rather than drawing an empty chart, when an expression breaks on the data", async () => {
+    const spec = { ...barChart(), transform: [{ calculate: "datum.capacity.a.b", as: "broken" }] };
+    const error = await failure(renderVegaLite(spec, "svg", { where: "chart.json" }));
+    expect(error.code).toBe("KILN_PLOT_RENDER");
+    expect(error.message).toContain(
+      "Could not render chart.json to SVG: Cannot read properties of undefined",
+    );
+  });
+
+  it("reports SVG that resvg cannot draw", async () => {
+    const error = await failure(svgToPng("<svg><unclosed", { where: "chart.svg" }));
+    expect(error.code).toBe("KILN_PLOT_RENDER");
+    expect(error.message).toContain("Could not render chart.svg to PNG: SVG data parsing failed");
   });
 
   it("rejects an unknown format", async () => {

@@ -4,6 +4,7 @@ import { svgToPng } from "./svg-to-png.js";
 
 /** The formats a Vega-Lite spec renders to. */
 export const RENDER_FORMATS = ["svg", "png"] as const;
+/** `svg` (text) or `png` (bytes). */
 export type RenderFormat = (typeof RENDER_FORMATS)[number];
 
 /** Options for {@link renderVegaLite}. */
@@ -48,20 +49,22 @@ function isVegaSpec(spec: object): boolean {
   return typeof schema === "string" && /\/schema\/vega\/v\d/.test(schema);
 }
 
-/** Vega and Vega-Lite report through a logger object; this one keeps what they say. */
-function collectingLogger(messages: string[]) {
+/** Vega and Vega-Lite report through a logger object; this one keeps what they say, errors apart. */
+function collectingLogger(warnings: string[], errors: string[] = warnings) {
   let level = 2; // warn
-  const keep = (...args: unknown[]) => {
-    messages.push(args.map((a) => (a instanceof Error ? a.message : String(a))).join(" "));
-  };
+  const keep =
+    (into: string[]) =>
+    (...args: unknown[]) => {
+      into.push(args.map((a) => (a instanceof Error ? a.message : String(a))).join(" "));
+    };
   return {
     level(value?: number) {
       if (value === undefined) return level;
       level = value;
       return this;
     },
-    error: keep,
-    warn: keep,
+    error: keep(errors),
+    warn: keep(warnings),
     info: () => undefined,
     debug: () => undefined,
   };
@@ -124,13 +127,21 @@ export async function vegaToSvg(spec: VegaSpec, where: string): Promise<string> 
   } catch (error) {
     throw badSpec(where, (error as Error).message, error);
   }
-  const messages: string[] = [];
+  const warnings: string[] = [];
+  const errors: string[] = [];
   const refused: string[] = [];
   const view = new vg.View(runtime, {
     renderer: "none",
-    logger: collectingLogger(messages) as never,
+    logger: collectingLogger(warnings, errors) as never,
     loader: inlineOnlyLoader(refused) as never,
   });
+  const failed = (reason: string, cause?: unknown) =>
+    new DatasetError("KILN_PLOT_RENDER", `Could not render ${where} to SVG: ${reason}`, {
+      cause,
+      hint:
+        (warnings.length > 0 ? `Vega also warned: ${warnings.join("; ")}. ` : "") +
+        "Check the spec's expressions and transforms against the data's fields.",
+    });
   try {
     const svg = await view.toSVG();
     if (refused.length > 0) {
@@ -139,20 +150,12 @@ export async function vegaToSvg(spec: VegaSpec, where: string): Promise<string> 
         `it loads data from ${refused.map((u) => `"${u}"`).join(", ")}; Kiln renders only specs whose data is inline.`,
       );
     }
+    // Vega logs a failing expression or transform and draws the chart without its data.
+    if (errors.length > 0) throw failed(errors.join("; "));
     return svg;
   } catch (error) {
     if (error instanceof DatasetError) throw error;
-    throw new DatasetError(
-      "KILN_PLOT_RENDER",
-      `Could not render ${where} to SVG: ${(error as Error).message}`,
-      {
-        cause: error,
-        hint:
-          messages.length > 0
-            ? `Vega said: ${messages.join("; ")}`
-            : "Check the spec's expressions and transforms.",
-      },
-    );
+    throw failed((error as Error).message, error);
   } finally {
     view.finalize();
   }
