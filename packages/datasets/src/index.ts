@@ -1,8 +1,24 @@
 /**
  * Tabular datasets for Kiln: Polars DataFrames from CSV, Parquet, JSON, Arrow IPC and Excel files,
- * on local disk, HTTP or S3, with validation on load and save.
+ * on local disk, HTTP or S3, with validation on load and save; Vega-Lite charts and PNG/JPEG images.
  * @packageDocumentation
  */
+export {
+  decodeImage,
+  encodeImage,
+  IMAGE_FORMATS,
+  type ImageFormat,
+  type RgbaImage,
+  thumbnail,
+} from "./images/image-codec.js";
+export { ImageDataset, type ImagePreviewData } from "./images/image-dataset.js";
+export {
+  RENDER_FORMATS,
+  type RenderFormat,
+  type RenderOptions,
+  renderVegaLite,
+} from "./plots/render-vega-lite.js";
+export { type PlotPreviewData, VegaLiteDataset, type VegaLiteSpec } from "./plots/vega-lite-dataset.js";
 export { datasetTypes, default as plugin } from "./plugin.js";
 export { type ArgSpec, mapArgs } from "./polars/args.js";
 export { CSVDataset, findRaggedLine } from "./polars/csv-dataset.js";

@@ -1,4 +1,6 @@
 import type { Plugin } from "kiln";
+import { ImageDataset } from "./images/image-dataset.js";
+import { VegaLiteDataset } from "./plots/vega-lite-dataset.js";
 import { CSVDataset } from "./polars/csv-dataset.js";
 import { ExcelDataset } from "./polars/excel-dataset.js";
 import { IPCDataset } from "./polars/ipc-dataset.js";
@@ -20,6 +22,14 @@ export const datasetTypes = {
   "pandas.JSONDataset": JSONDataset,
   "pandas.FeatherDataset": IPCDataset,
   "pandas.ExcelDataset": ExcelDataset,
+  // Plots and images. Kedro's plotly.* hold Plotly figures, which Kiln cannot render: no alias
+  // (docs/datasets.md). MatplotlibWriter's (newer: MatplotlibDataset's) job, a chart written as an
+  // image file, is ImageDataset's: the node returns renderVegaLite(spec, "png").
+  "plots.VegaLiteDataset": VegaLiteDataset,
+  "images.ImageDataset": ImageDataset,
+  "pillow.ImageDataset": ImageDataset,
+  "matplotlib.MatplotlibWriter": ImageDataset,
+  "matplotlib.MatplotlibDataset": ImageDataset,
 } as const;
 
 /** `@kiln/datasets` as a Kiln plugin: found in a project's dependencies, it registers the types above. */

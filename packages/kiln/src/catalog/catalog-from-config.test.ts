@@ -158,14 +158,17 @@ describe("createCatalog", () => {
     });
   });
 
-  it("points Kedro's tabular types at the package that provides them", async () => {
-    await expect(
-      createCatalog({ logger: quiet, catalog: { c: { type: "pandas.CSVDataset", filepath: "x.csv" } } }),
-    ).rejects.toMatchObject({
-      code: "KILN_CATALOG_TYPE_NOT_INSTALLED",
-      hint: expect.stringContaining("npm install @kiln/datasets"),
-    });
-  });
+  it.each(["pandas.CSVDataset", "plots.VegaLiteDataset", "matplotlib.MatplotlibWriter"])(
+    "points Kedro's and Kiln's %s at the package that provides it",
+    async (type) => {
+      await expect(
+        createCatalog({ logger: quiet, catalog: { c: { type, filepath: "x.csv" } } }),
+      ).rejects.toMatchObject({
+        code: "KILN_CATALOG_TYPE_NOT_INSTALLED",
+        hint: expect.stringContaining("npm install @kiln/datasets"),
+      });
+    },
+  );
 
   it("warns once about Kedro-only arguments and rejects unknown ones", async () => {
     const logs: LogRecord[] = [];

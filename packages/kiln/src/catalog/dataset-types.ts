@@ -32,13 +32,17 @@ export function datasetTypeFromClass(cls: DatasetClass): DatasetType {
   return type;
 }
 
-/** Dataset families that other Kiln packages provide, to point users at the right install. */
+/**
+ * Dataset families that other Kiln packages provide, to point users at the right install. Kedro's
+ * `plotly.*` is not here: no Kiln package reads Plotly figures (docs/datasets.md).
+ */
 const PROVIDED_ELSEWHERE: Record<string, string> = {
   pandas: "@kiln/datasets",
   polars: "@kiln/datasets",
   sql: "@kiln/datasets",
   partitions: "@kiln/datasets",
-  plotly: "@kiln/datasets",
+  plots: "@kiln/datasets",
+  images: "@kiln/datasets",
   matplotlib: "@kiln/datasets",
   pillow: "@kiln/datasets",
   tracking: "@kiln/tracking",
