@@ -6,6 +6,7 @@ import { createLogger, KilnSession } from "kiln";
 import pl from "nodejs-polars";
 import { generateRawData } from "../../src/pipelines/data_generation/nodes.js";
 import { evaluateModel, splitData } from "../../src/pipelines/data_science/nodes.js";
+import { priceBandCounts } from "../../src/pipelines/reporting/nodes.js";
 import { inProjectCopy } from "../support/project-copy.js";
 
 const small = { companies: 50, shuttles: 200, reviewed: 0.9, seed: 7 };
@@ -61,6 +62,27 @@ describe("data generation and data science nodes", () => {
   });
 });
 
+describe("reporting nodes", () => {
+  test("priceBandCounts puts each row in one actual × predicted band cell", () => {
+    const table = pl.DataFrame({ price: [1, 2, 3, 4, 5, 6], a: [1, 2, 3, 4, 5, 6] });
+    const perfect = { kind: "linear_regression" as const, features: ["a"], coefficients: [1], intercept: 0 };
+    const cells = priceBandCounts(table, perfect);
+    assert.equal(cells.length, 9);
+    assert.equal(
+      cells.reduce((sum, c) => sum + c.count, 0),
+      6,
+    );
+    assert.deepEqual(
+      cells.filter((c) => c.count > 0).map((c) => [c.actual, c.predicted, c.count]),
+      [
+        ["low", "low", 2],
+        ["mid", "mid", 2],
+        ["high", "high", 2],
+      ],
+    );
+  });
+});
+
 describe("the spaceflights project", () => {
   test("generates its raw data, then runs processing and both models end to end", async () => {
     await inProjectCopy(async (projectPath) => {
@@ -86,6 +108,14 @@ describe("the spaceflights project", () => {
       }
       const table = pl.readParquet(join(projectPath, "data/03_primary/model_input_table.parquet"));
       assert.equal(table.getColumn("price").nullCount(), 0);
+      const reports = await readdir(join(projectPath, "data/08_reporting"));
+      for (const file of [
+        "shuttle_passenger_capacity_plot.json",
+        "shuttle_passenger_capacity_plot.svg",
+        "shuttle_passenger_capacity_plot.png",
+        "price_band_confusion_matrix.png",
+      ])
+        assert.ok(reports.includes(file), `${file} in ${reports.join(", ")}`);
     });
   });
 });
