@@ -103,6 +103,33 @@ describe("kiln", () => {
     await writeFile(file, original);
   });
 
+  it("stops before any node runs when a factory pattern is wrong, naming the pattern and its file:line:col", async () => {
+    const file = join(project, "conf/local/catalog.yml");
+    // Wrong whatever name it is given: found when the catalog is built.
+    await writeFile(
+      file,
+      '"t{rest}":\n  type: json.JSONDataset\n  filepath: data/{rest}.json\n  save_args: { indnet: 2 }\n',
+    );
+    const keys = kiln("run");
+    expect(keys.code).toBe(2);
+    expect(keys.stderr).toMatch(
+      /KILN_CATALOG_UNKNOWN_ARG: \S*conf\/local\/catalog\.yml:4:\d+ \(pattern "t\{rest\}"\): json\.JSONDataset has no save_args "indnet"\./,
+    );
+    expect(keys.stderr).toContain('Did you mean "indent"?');
+    expect(keys.stderr).not.toContain("Completed");
+    // Wrong only for some names ("train", "test" give copy_mode "rain", "est"): found when the run
+    // builds every dataset of the pipeline, before make_data runs.
+    await writeFile(file, '"t{rest}":\n  type: MemoryDataset\n  copy_mode: "{rest}"\n');
+    const built = kiln("run");
+    expect(built.code).toBe(2);
+    expect(built.stderr).toContain("KILN_CATALOG_INVALID: The catalog has 2 problems:");
+    expect(built.stderr).toMatch(
+      /conf\/local\/catalog\.yml:1:\d+ \(dataset "test" from pattern "t\{rest\}"\): copy_mode must be assign, copy or deepcopy, got "est"/,
+    );
+    expect(built.stderr).not.toContain("Completed");
+    await rm(file);
+  });
+
   it("exits 2 with close matches for unknown flags, pipelines, nodes and tags", () => {
     const flag = kiln("run", "--fro-nodes", "x");
     expect(flag.code).toBe(2);

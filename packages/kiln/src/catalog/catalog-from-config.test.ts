@@ -75,6 +75,52 @@ describe("createCatalog", () => {
     });
   });
 
+  it("checks a factory pattern's keys and args when the catalog is built, naming the pattern and its place", async () => {
+    const error = await createCatalog({
+      logger: quiet,
+      locate,
+      catalog: {
+        "{name}_report": {
+          type: "text.TextDataset",
+          filepath: `${dir}/{name}.txt`,
+          save_args: { indnet: 2 },
+        },
+      },
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: "KILN_CATALOG_UNKNOWN_ARG",
+      message:
+        'conf/base/catalog.yml:13:3 (pattern "{name}_report"): text.TextDataset has no save_args "indnet".',
+    });
+  });
+
+  it("names the dataset, its pattern and the pattern's file:line:col when a factory dataset cannot be built", async () => {
+    const catalog = await createCatalog({
+      logger: quiet,
+      locate,
+      catalog: { "{mode}_mem_{name}": { type: "MemoryDataset", copy_mode: "{mode}" } },
+    });
+    expect(catalog.get("copy_mem_x")).toBeInstanceOf(MemoryDataset);
+    const error = (() => {
+      try {
+        catalog.resolveAll(["copyy_mem_x", "deep_mem_y", "copy_mem_z", "not_a_factory_name"]);
+      } catch (e) {
+        return e as Error & { code: string; cause: Array<{ code: string; message: string; hint: string }> };
+      }
+    })();
+    expect(error?.code).toBe("KILN_CATALOG_INVALID");
+    expect(error?.cause.map((p) => p.code)).toEqual([
+      "KILN_CATALOG_BAD_COPY_MODE",
+      "KILN_CATALOG_BAD_COPY_MODE",
+    ]);
+    expect(error?.cause[0]).toMatchObject({
+      message:
+        'conf/base/catalog.yml:11:3 (dataset "copyy_mem_x" from pattern "{mode}_mem_{name}"): copy_mode must be assign, copy or deepcopy, got "copyy".',
+      hint: expect.stringContaining("copy_mode: assign, copy or deepcopy"),
+    });
+    expect(error?.message).toContain('dataset "deep_mem_y" from pattern "{mode}_mem_{name}"');
+  });
+
   it("versions saves under <filepath>/<version>/<file>, shares one save version, and loads the latest or a pin", async () => {
     const entry = { type: "json.JSONDataset", filepath: `${dir}/model.json`, versioned: true };
     const first = await createCatalog({
@@ -190,7 +236,10 @@ describe("createCatalog", () => {
         logger: quiet,
         catalog: { c: { type: "json.JSONDataset", filepath: "c.json", save_args: { indnet: 2 } } },
       }),
-    ).rejects.toMatchObject({ code: "KILN_CATALOG_UNKNOWN_ARG", hint: "Its save_args: indent." });
+    ).rejects.toMatchObject({
+      code: "KILN_CATALOG_UNKNOWN_ARG",
+      hint: 'Did you mean "indent"? Its save_args: indent.',
+    });
     await expect(
       createCatalog({
         logger: quiet,

@@ -1,6 +1,7 @@
 import { CatalogError, DatasetError, KilnError } from "../errors/index.js";
 import { didYouMean } from "../utils/index.js";
 import { type Dataset, isDataset } from "./dataset.js";
+import { combineProblems } from "./entry-checks.js";
 import { MemoryDataset } from "./memory-dataset.js";
 import type { DatasetPattern, PatternResolver } from "./patterns.js";
 
@@ -127,6 +128,26 @@ export class DataCatalog {
           "Declare it in the catalog (conf/base/catalog.yml) or add it with catalog.add().",
       },
     );
+  }
+
+  /**
+   * Builds now every dataset among `names` that a factory provides (declared ones are built already;
+   * names the catalog does not have are skipped), so that an entry its dataset refuses fails before
+   * a run rather than when a node first uses it.
+   * @throws CatalogError with every problem found (`KILN_CATALOG_INVALID` for several).
+   */
+  resolveAll(names: Iterable<string>): void {
+    const problems: CatalogError[] = [];
+    for (const name of names) {
+      if (this.#datasets.has(name) || !this.has(name)) continue;
+      try {
+        this.get(name);
+      } catch (error) {
+        if (error instanceof CatalogError) problems.push(error);
+        else throw error;
+      }
+    }
+    if (problems.length > 0) throw combineProblems(problems);
   }
 
   /** Declared dataset names (and names already resolved through factories), sorted; with `pattern`, only those it matches (a RegExp, or a substring). */

@@ -158,6 +158,9 @@ const memoryType: DatasetType = {
       throw new CatalogError(
         "KILN_CATALOG_BAD_COPY_MODE",
         `copy_mode must be assign, copy or deepcopy, got ${JSON.stringify(copyMode)}.`,
+        {
+          hint: "Write copy_mode: assign, copy or deepcopy, or leave it out to pick one from the data's type.",
+        },
       );
     }
     return new MemoryDataset(config.data, copyMode ? { copyMode } : {});

@@ -26,7 +26,11 @@ describe("PatternResolver", () => {
   it("breaks a tie in literal characters by counting every `{`, a repeated placeholder too (as Kedro does)", () => {
     // Both have one literal character and two `{`: alphabetical decides, so "{a}_{a}" comes first,
     // although it has only one distinct placeholder.
-    expect(resolver("{x}_{y}", "{a}_{a}").list().map((p) => p.pattern)).toEqual(["{a}_{a}", "{x}_{y}"]);
+    expect(
+      resolver("{x}_{y}", "{a}_{a}")
+        .list()
+        .map((p) => p.pattern),
+    ).toEqual(["{a}_{a}", "{x}_{y}"]);
     const r = resolver("{p}.", "{x}.{y}", "{n}.{n}");
     expect(r.list().map((p) => p.pattern)).toEqual(["{n}.{n}", "{x}.{y}", "{p}."]);
     expect(r.resolve("a.a")?.pattern.pattern).toBe("{n}.{n}");
