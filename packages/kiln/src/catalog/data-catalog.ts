@@ -17,7 +17,7 @@ export interface AddOptions {
   replace?: boolean;
 }
 
-type Operation = "load" | "save" | "check whether it exists" | "release";
+type Operation = "load" | "save" | "exists" | "release";
 
 /**
  * Names → datasets. Every load and save goes through here, so that errors name the dataset and wrap
@@ -182,7 +182,7 @@ export class DataCatalog {
     try {
       return Boolean(await dataset.exists());
     } catch (error) {
-      throw wrap(error, name, dataset, "check whether it exists");
+      throw wrap(error, name, dataset, "exists");
     }
   }
 
@@ -213,7 +213,8 @@ export class DataCatalog {
 function wrap(error: unknown, name: string, dataset: Dataset, operation: Operation): KilnError {
   const type = String(dataset.describe().type ?? dataset.constructor.name);
   const reason = error instanceof Error ? error.message : String(error);
-  const message = `Could not ${operation} dataset "${name}" (${type}): ${reason}`;
+  const which = `dataset "${name}" (${type})`;
+  const message = `Could not ${operation === "exists" ? `check whether ${which} exists` : `${operation} ${which}`}: ${reason}`;
   if (error instanceof KilnError) {
     const Kind = error.constructor as new (code: string, message: string, options: object) => KilnError;
     return new Kind(error.code, message, { hint: error.hint, cause: error });

@@ -44,22 +44,46 @@ const PROVIDED_ELSEWHERE: Record<string, string> = {
   tracking: "@kiln/tracking",
 };
 
+/** Options of {@link DatasetTypeRegistry.register}. */
+export interface RegisterOptions {
+  /** Where the type comes from, for `kiln catalog list-types` and errors: `built-in` (default), `plugin "name"`, `settings`. */
+  source?: string;
+}
+
+/** One registered type, as `kiln catalog list-types` shows it. */
+export interface RegisteredType {
+  name: string;
+  /** Other names for it (Kedro's), sorted. */
+  aliases: string[];
+  source: string;
+}
+
 /**
  * Dataset types by short name (`json.JSONDataset`), with Kedro's names as aliases. Plugins and
  * projects register more; a catalog may also name a module export (`./src/datasets/my.ts#MyDataset`).
  */
 export class DatasetTypeRegistry {
-  readonly #types = new Map<string, DatasetType>();
+  readonly #types = new Map<string, { type: DatasetType; source: string }>();
   readonly #aliases = new Map<string, string>();
 
-  /** Registers `type` under `name`. @throws CatalogError when the name is taken. */
-  register(name: string, type: DatasetType | DatasetClass): this {
-    if (this.#types.has(name) || this.#aliases.has(name)) {
-      throw new CatalogError("KILN_CATALOG_TYPE_EXISTS", `Dataset type "${name}" is already registered.`, {
-        hint: "Give the new type a name of its own (e.g. prefix it with your plugin's name).",
-      });
+  /** Registers `type` under `name`. @throws CatalogError `KILN_CATALOG_TYPE_EXISTS` when the name is taken. */
+  register(name: string, type: DatasetType | DatasetClass, options: RegisterOptions = {}): this {
+    const source = options.source ?? "built-in";
+    const taken = this.#types.get(name);
+    const aliasOf = this.#aliases.get(name);
+    if (taken || aliasOf !== undefined) {
+      const owner = taken
+        ? taken.source
+        : `${this.#types.get(aliasOf!)?.source ?? "built-in"}, an alias of ${aliasOf}`;
+      throw new CatalogError(
+        "KILN_CATALOG_TYPE_EXISTS",
+        `Dataset type "${name}"${options.source ? ` (from ${source})` : ""} is already registered (${owner}).`,
+        {
+          hint: "Give the new type a name of its own (e.g. prefix it with your plugin's name: acme.CSVDataset).",
+        },
+      );
     }
-    this.#types.set(name, typeof type === "function" ? datasetTypeFromClass(type) : type);
+    this.#types.set(name, { type: typeof type === "function" ? datasetTypeFromClass(type) : type, source });
     return this;
   }
 
@@ -67,6 +91,20 @@ export class DatasetTypeRegistry {
   alias(alias: string, target: string): this {
     this.#aliases.set(alias, target);
     return this;
+  }
+
+  /** Every registered type with its aliases and where it comes from, sorted by name. */
+  list(): RegisteredType[] {
+    return [...this.#types]
+      .map(([name, { source }]) => ({
+        name,
+        aliases: [...this.#aliases]
+          .filter(([, target]) => target === name)
+          .map(([alias]) => alias)
+          .sort(),
+        source,
+      }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   /** Every name and alias, sorted. */
@@ -94,7 +132,7 @@ export class DatasetTypeRegistry {
   /** Like {@link resolve} for registered names only (no module import), so it can run synchronously. */
   resolveRegistered(type: string, where: string): DatasetType {
     const name = this.canonical(type);
-    if (name !== undefined) return this.#types.get(name)!;
+    if (name !== undefined) return this.#types.get(name)!.type;
     const family = type.replace(/^kedro_datasets\./, "").split(".")[0]!;
     const pkg = PROVIDED_ELSEWHERE[family];
     if (pkg) {

@@ -161,10 +161,10 @@ export class KilnSession {
     const registry = createDefaultRegistry();
     for (const plugin of this.plugins) {
       for (const [name, type] of Object.entries(plugin.datasets ?? {}))
-        registry.register(name, type as never);
+        registry.register(name, type as never, { source: `plugin "${plugin.name}"` });
     }
     for (const [name, type] of Object.entries(this.settings.datasetTypes ?? {}))
-      registry.register(name, type);
+      registry.register(name, type, { source: "settings" });
     const context: KilnContext = {
       project: this.project,
       env: this.env,
