@@ -298,6 +298,29 @@ describe("createCatalog", () => {
     });
   });
 
+  it("keeps every entry's metadata (metadata.kiln.layer) in describe(), memory datasets included", async () => {
+    const layer = (name: string) => ({ kiln: { layer: name } });
+    const catalog = await createCatalog({
+      logger: quiet,
+      catalog: {
+        scratch: { type: "MemoryDataset", metadata: layer("intermediate") },
+        model: { type: "json.JSONDataset", filepath: `${dir}/m.json`, metadata: layer("models") },
+        "{name}_mem": { type: "MemoryDataset", metadata: layer("{name}") },
+      },
+    });
+    catalog.get("primary_mem");
+    const described = catalog.describe();
+    expect(described.scratch).toMatchObject({ type: "MemoryDataset", metadata: layer("intermediate") });
+    expect(described.model).toMatchObject({ type: "JSONDataset", metadata: layer("models") });
+    expect(described.primary_mem).toMatchObject({ metadata: layer("primary") });
+    await expect(
+      createCatalog({ logger: quiet, catalog: { m: { type: "MemoryDataset", metadata: "raw" } } }),
+    ).rejects.toMatchObject({
+      code: "KILN_CATALOG_BAD_ENTRY",
+      message: 'Dataset "m": `metadata` must be a mapping.',
+    });
+  });
+
   it("adds parameters", async () => {
     const catalog = await createCatalog({
       logger: quiet,

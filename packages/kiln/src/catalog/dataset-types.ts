@@ -201,7 +201,19 @@ const memoryType: DatasetType = {
         },
       );
     }
-    return new MemoryDataset(config.data, copyMode ? { copyMode } : {});
+    const metadata = config.metadata;
+    if (
+      metadata !== undefined &&
+      (metadata === null || typeof metadata !== "object" || Array.isArray(metadata))
+    ) {
+      throw new CatalogError("KILN_CATALOG_BAD_ENTRY", "`metadata` must be a mapping.", {
+        hint: "e.g. metadata: { kiln: { layer: raw } }",
+      });
+    }
+    return new MemoryDataset(config.data, {
+      ...(copyMode ? { copyMode } : {}),
+      ...(metadata ? { metadata: metadata as Record<string, unknown> } : {}),
+    });
   },
   configKeys: ["data", "copy_mode", "metadata"],
 };

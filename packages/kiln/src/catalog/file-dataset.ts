@@ -230,6 +230,7 @@ export abstract class FileDataset<TLoad, TSave = TLoad> implements Dataset<TLoad
     if (this.version) out.version = { ...this.version };
     if (Object.keys(this.loadArgs).length > 0) out.load_args = this.loadArgs;
     if (Object.keys(this.saveArgs).length > 0) out.save_args = this.saveArgs;
+    if (this.metadata) out.metadata = this.metadata;
     return out;
   }
 }
