@@ -170,6 +170,25 @@ describe("kiln", () => {
     expect(kiln("config", "show", "--env", "prod").code).toBe(2);
   });
 
+  it("lists dataset types with Kedro's names, as the unknown-type hint says to", async () => {
+    const file = join(project, "conf/local/catalog.yml");
+    await writeFile(file, "points:\n  type: json.JSONDatset\n  filepath: data/points.json\n");
+    const typo = kiln("run");
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain("KILN_CATALOG_UNKNOWN_TYPE");
+    expect(typo.stderr).toContain('Did you mean "json.JSONDataset"?');
+    expect(typo.stderr).toContain("kiln catalog list-types");
+    await rm(file);
+    const types = kiln("catalog", "list-types");
+    expect(types.code).toBe(0);
+    expect(types.stdout).toMatch(
+      /^MemoryDataset:\n {2}aliases: \[ io\.MemoryDataset, kedro\.io\.MemoryDataset \]\n {2}from: built-in\n/,
+    );
+    expect(types.stdout).toContain("json.JSONDataset:\n  aliases: []\n  from: built-in\n");
+    expect(types.stdout).toContain("pandas.*, polars.*");
+    expect(types.stdout).toContain("(@kiln/datasets)");
+  });
+
   it("reads options from --config run.yml, flags winning", async () => {
     await writeFile(join(project, "run.yml"), "run:\n  nodes: report\n  runner: concurrent\n");
     const fromFile = kiln("run", "--config", "run.yml");

@@ -35,13 +35,19 @@ beforeAll(async () => {
     join(project, "node_modules/kiln-plugin-audit/plugin.js"),
     [
       "import { appendFileSync } from 'node:fs';",
+      "import { JSONDataset } from 'kiln';",
       "export default {",
       "  name: 'audit',",
+      "  datasets: { 'audit.JSONDataset': JSONDataset },",
       "  hooks: { afterNodeRun: ({ node }) => appendFileSync('audit.log', node.name + '\\n') },",
       "  commands: [(program) => program.command('audit').description('show the audit log').option('--upper')",
       "    .action((opts) => { const t = 'audited ' + String(opts.upper ? 'LOUDLY' : 'quietly'); console.log(t); })],",
       "};",
     ].join("\n"),
+  );
+  await writeFile(
+    join(project, "src/settings.ts"),
+    'import { TextDataset } from "kiln";\nexport default { datasetTypes: { "project.NotesDataset": TextDataset } };\n',
   );
 });
 afterAll(async () => {
@@ -65,6 +71,16 @@ describe("plugins from the project's dependencies", () => {
     expect(audit.status).toBe(0);
     expect(audit.stdout).toBe("audited LOUDLY\n");
     expect(kiln("info").stdout).toContain("plugins: audit");
+  });
+
+  it("add dataset types, which kiln catalog list-types shows with where each comes from", () => {
+    const types = kiln("catalog", "list-types");
+    expect(types.status).toBe(0);
+    expect(types.stdout).toContain('audit.JSONDataset:\n  aliases: []\n  from: plugin "audit"\n');
+    expect(types.stdout).toContain("project.NotesDataset:\n  aliases: []\n  from: settings\n");
+    expect(types.stdout).toContain(
+      "object.ObjectDataset:\n  aliases: [ pickle.PickleDataset ]\n  from: built-in\n",
+    );
   });
 
   it("leave unknown commands unknown, with a suggestion", () => {

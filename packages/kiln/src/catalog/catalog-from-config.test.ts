@@ -204,12 +204,14 @@ describe("createCatalog", () => {
     });
   });
 
-  it("points Kedro's tabular types at the package that provides them", async () => {
+  it("says Kedro's tabular types will come with @kiln/datasets, not released yet, and what to use until then", async () => {
     await expect(
       createCatalog({ logger: quiet, catalog: { c: { type: "pandas.CSVDataset", filepath: "x.csv" } } }),
     ).rejects.toMatchObject({
       code: "KILN_CATALOG_TYPE_NOT_INSTALLED",
-      hint: expect.stringContaining("npm install @kiln/datasets"),
+      message:
+        'Dataset "c": dataset type "pandas.CSVDataset" is Kedro\'s; Kiln\'s pandas.* types will come with the @kiln/datasets package, which is not released yet.',
+      hint: expect.stringContaining("kiln catalog list-types"),
     });
   });
 

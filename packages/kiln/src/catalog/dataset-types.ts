@@ -32,8 +32,12 @@ export function datasetTypeFromClass(cls: DatasetClass): DatasetType {
   return type;
 }
 
-/** Dataset families that other Kiln packages provide, to point users at the right install. */
-const PROVIDED_ELSEWHERE: Record<string, string> = {
+/**
+ * Kedro dataset families whose Kiln equivalents will come with other Kiln packages. None of these
+ * packages is released yet: when one is, the message in {@link DatasetTypeRegistry.resolveRegistered}
+ * must say to install it instead.
+ */
+export const PROVIDED_ELSEWHERE: Readonly<Record<string, string>> = {
   pandas: "@kiln/datasets",
   polars: "@kiln/datasets",
   sql: "@kiln/datasets",
@@ -138,9 +142,9 @@ export class DatasetTypeRegistry {
     if (pkg) {
       throw new CatalogError(
         "KILN_CATALOG_TYPE_NOT_INSTALLED",
-        `${where}: dataset type "${type}" comes with ${pkg}, which is not registered.`,
+        `${where}: dataset type "${type}" is Kedro's; Kiln's ${family}.* types will come with the ${pkg} package, which is not released yet.`,
         {
-          hint: `Install it (npm install ${pkg}) and add it to your project's plugins.`,
+          hint: `Until then, use a registered type (kiln catalog list-types: e.g. json.JSONDataset for records, object.ObjectDataset for any value) or a dataset class of your own (type: ./src/datasets/my_dataset.ts#MyDataset); a plugin or src/settings.ts may also register "${type}" itself.`,
         },
       );
     }

@@ -8,6 +8,9 @@ export {
   type DatasetType,
   DatasetTypeRegistry,
   datasetTypeFromClass,
+  PROVIDED_ELSEWHERE,
+  type RegisteredType,
+  type RegisterOptions,
 } from "./dataset-types.js";
 export { BinaryDataset } from "./datasets/binary-dataset.js";
 export { JSONDataset } from "./datasets/json-dataset.js";

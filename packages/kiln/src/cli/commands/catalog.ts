@@ -1,5 +1,5 @@
-import { stringify } from "yaml";
-import type { DataCatalog } from "../../catalog/index.js";
+import { Document, stringify, visit } from "yaml";
+import { type DataCatalog, PROVIDED_ELSEWHERE } from "../../catalog/index.js";
 import type { Pipeline } from "../../pipeline/index.js";
 import { KilnSession } from "../../session/index.js";
 
@@ -94,4 +94,26 @@ function bucket(groups: Record<string, string[]>, key: string): string[] {
   const list = groups[key] ?? [];
   groups[key] = list;
   return list;
+}
+
+/**
+ * `kiln catalog list-types`: the dataset types a catalog of this project can name, with Kedro's
+ * names for them and where each comes from (built-in, a plugin, the settings).
+ */
+export async function listTypes(): Promise<void> {
+  const session = await KilnSession.create();
+  const types: Record<string, unknown> = {};
+  for (const t of session.datasetTypes().list()) types[t.name] = { aliases: t.aliases, from: t.source };
+  const doc = new Document(types);
+  visit(doc, { Seq: (_key, seq) => void (seq.flow = true) }); // aliases on one line
+  const byPackage = new Map<string, string[]>();
+  for (const [family, pkg] of Object.entries(PROVIDED_ELSEWHERE)) {
+    byPackage.set(pkg, [...(byPackage.get(pkg) ?? []), `${family}.*`]);
+  }
+  const later = [...byPackage].map(([pkg, families]) => `${families.join(", ")} (${pkg})`).join("; ");
+  process.stdout.write(
+    `${doc.toString()}# Every name is also accepted with Kedro's "kedro_datasets." prefix and old "DataSet" spelling.\n` +
+      "# A catalog may also name a class: type: ./src/datasets/my_dataset.ts#MyDataset\n" +
+      `# Not released yet, Kiln's equivalents of Kedro's ${later}.\n`,
+  );
 }
