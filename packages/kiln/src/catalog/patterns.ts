@@ -21,6 +21,15 @@ interface Compiled extends DatasetPattern {
   braces: number;
 }
 
+/**
+ * The runtime default (Kedro's `{default}`): a dataset of a run that nothing declares and no pattern
+ * matches is a MemoryDataset. The runner applies it; it is listed here for the CLI.
+ */
+export const RUNTIME_DEFAULT_PATTERN: Readonly<DatasetPattern> = Object.freeze({
+  pattern: "{default}",
+  config: Object.freeze({ type: "MemoryDataset" }),
+});
+
 /** True when a catalog key is a factory pattern (`"{name}_csv"`). */
 export function isPattern(key: string): boolean {
   return HAS_PLACEHOLDER.test(key);
