@@ -167,13 +167,12 @@ export async function createCatalog(options: CatalogConfigOptions): Promise<Data
     try {
       return type.create(config);
     } catch (error) {
-      const kiln = error as { code?: unknown; hint?: string };
       // A type's own CatalogError keeps its code; anything else means the dataset refused the entry.
-      const code =
-        error instanceof CatalogError && typeof kiln.code === "string" ? kiln.code : "KILN_CATALOG_BAD_ENTRY";
+      const code = error instanceof CatalogError ? error.code : "KILN_CATALOG_BAD_ENTRY";
       throw new CatalogError(code, `${at()}: ${(error as Error).message}`, {
         cause: error,
-        hint: kiln.hint ?? `Check the entry's keys against ${typeName}'s documentation.`,
+        hint:
+          (error as { hint?: string }).hint ?? `Check the entry's keys against ${typeName}'s documentation.`,
       });
     }
   };

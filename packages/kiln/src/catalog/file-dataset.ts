@@ -35,12 +35,12 @@ const SHOWN_VERSIONS = 5;
  * versioning (`<filepath>/<version>/<file name>`). Subclasses only turn bytes into data and back.
  */
 export abstract class FileDataset<TLoad, TSave = TLoad> implements Dataset<TLoad, TSave> {
+  /** Most versions a save moves on by when other savers took the same millisecond (default 1,000). */
+  static maxVersionClashes = 1000;
   readonly filepath: string;
   readonly loadArgs: Record<string, unknown>;
   readonly saveArgs: Record<string, unknown>;
   readonly metadata: Record<string, unknown> | undefined;
-  /** Most versions a save moves on by when other savers took the same millisecond (default 1,000). */
-  static maxVersionClashes = 1000;
   /** Undefined when the dataset is not versioned. */
   readonly version: Version | undefined;
   readonly #fsArgs: Record<string, unknown>;

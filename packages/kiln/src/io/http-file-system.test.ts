@@ -126,6 +126,11 @@ describe("HttpFileSystem", () => {
       hint: expect.stringContaining("refused the credentials sent"),
     });
     expect(`${wrong.message} ${wrong.hint} ${String(wrong.stack)}`).not.toContain(PASSWORD);
+    const inUrl = (await new HttpFileSystem({ protocol: "http" })
+      .read(secure.replace("//", `//me:${PASSWORD}-wrong@`))
+      .catch((e: IoError) => e)) as IoError;
+    expect(inUrl.hint).toContain("refused the credentials sent");
+    expect(`${inUrl.message} ${inUrl.hint}`).not.toContain(PASSWORD);
   });
 
   it("refuses credentials of the wrong shape, naming keys but never values", async () => {

@@ -44,7 +44,7 @@ export class HttpFileSystem implements FileSystem {
 
   async read(url: string): Promise<Uint8Array> {
     return this.#request(url, "GET", async (response) => {
-      if (!response.ok) throw statusError(url, response, this.#authenticated);
+      if (!response.ok) throw statusError(url, response, this.#sendsAuth(url));
       return new Uint8Array(await response.arrayBuffer());
     });
   }
@@ -54,7 +54,7 @@ export class HttpFileSystem implements FileSystem {
     const answer = (response: Response): boolean => {
       if (response.ok) return true;
       if (response.status === 404 || response.status === 410) return false;
-      throw statusError(url, response, this.#authenticated);
+      throw statusError(url, response, this.#sendsAuth(url));
     };
     const headed = await this.#request(url, "HEAD", async (response) =>
       response.status === 405 || response.status === 501 ? undefined : answer(response),
@@ -84,6 +84,11 @@ export class HttpFileSystem implements FileSystem {
 
   async walk(url: string): Promise<string[]> {
     throw unsupported(url, "walk");
+  }
+
+  /** True when requests to `url` carry an Authorization header (from credentials, fs_args or `user:password@`). */
+  #sendsAuth(url: string): boolean {
+    return this.#authenticated || (URL.canParse(url) && new URL(url).username !== "");
   }
 
   /** One request with headers and the timeout; `use` runs inside the timeout (reading the body). */

@@ -32,9 +32,10 @@ export class NodeRunError extends NodeError {
 const inProcess: ExecuteNode = (node, inputs) => node.run(inputs);
 
 /**
- * What all runners share: checking the catalog (and building every factory dataset), memory datasets for undeclared outputs, hooks,
- * releasing data after its last reader, `onlyMissingOutputs`, and the resume suggestion on failure.
- * Subclasses decide how many nodes are in flight and where functions execute.
+ * What all runners share: checking the catalog (and building every factory dataset), memory
+ * datasets for undeclared outputs, hooks, releasing data after its last reader,
+ * `onlyMissingOutputs`, and the resume suggestion on failure. Subclasses decide how many nodes are
+ * in flight and where functions execute.
  */
 export abstract class BaseRunner implements Runner {
   abstract readonly name: string;
