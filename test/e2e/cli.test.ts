@@ -4,6 +4,7 @@ import { cp, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 
 const repo = new URL("../..", import.meta.url).pathname;
 const bin = join(repo, "packages/kiln/bin/kiln.js");
@@ -111,6 +112,33 @@ describe("kiln", () => {
     await writeFile(file, original);
   });
 
+  it("stops before any node runs when a factory pattern is wrong, naming the pattern and its file:line:col", async () => {
+    const file = join(project, "conf/local/catalog.yml");
+    // Wrong whatever name it is given: found when the catalog is built.
+    await writeFile(
+      file,
+      '"t{rest}":\n  type: json.JSONDataset\n  filepath: data/{rest}.json\n  save_args: { indnet: 2 }\n',
+    );
+    const keys = kiln("run");
+    expect(keys.code).toBe(2);
+    expect(keys.stderr).toMatch(
+      /KILN_CATALOG_UNKNOWN_ARG: \S*conf\/local\/catalog\.yml:4:\d+ \(pattern "t\{rest\}"\): json\.JSONDataset has no save_args "indnet"\./,
+    );
+    expect(keys.stderr).toContain('Did you mean "indent"?');
+    expect(keys.stderr).not.toContain("Completed");
+    // Wrong only for some names ("train", "test" give copy_mode "rain", "est"): found when the run
+    // builds every dataset of the pipeline, before make_data runs.
+    await writeFile(file, '"t{rest}":\n  type: MemoryDataset\n  copy_mode: "{rest}"\n');
+    const built = kiln("run");
+    expect(built.code).toBe(2);
+    expect(built.stderr).toContain("KILN_CATALOG_INVALID: The catalog has 2 problems:");
+    expect(built.stderr).toMatch(
+      /conf\/local\/catalog\.yml:1:\d+ \(dataset "test" from pattern "t\{rest\}"\): copy_mode must be assign, copy or deepcopy, got "est"/,
+    );
+    expect(built.stderr).not.toContain("Completed");
+    await rm(file);
+  });
+
   it("exits 2 with close matches for unknown flags, pipelines, nodes and tags", () => {
     const flag = kiln("run", "--fro-nodes", "x");
     expect(flag.code).toBe(2);
@@ -169,6 +197,89 @@ describe("kiln", () => {
     } finally {
       await rm(extra);
     }
+  });
+
+  it("lists dataset types with Kedro's names, as the unknown-type hint says to", async () => {
+    const file = join(project, "conf/local/catalog.yml");
+    await writeFile(file, "points:\n  type: json.JSONDatset\n  filepath: data/points.json\n");
+    const typo = kiln("run");
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain("KILN_CATALOG_UNKNOWN_TYPE");
+    expect(typo.stderr).toContain('Did you mean "json.JSONDataset"?');
+    expect(typo.stderr).toContain("kiln catalog list-types");
+    await rm(file);
+    const types = kiln("catalog", "list-types");
+    expect(types.code).toBe(0);
+    expect(types.stdout).toMatch(
+      /^MemoryDataset:\n {2}aliases: \[ io\.MemoryDataset, kedro\.io\.MemoryDataset \]\n {2}from: built-in\n/,
+    );
+    expect(types.stdout).toContain("json.JSONDataset:\n  aliases: []\n  from: built-in\n");
+    expect(types.stdout).toContain("pandas.*, polars.*");
+    expect(types.stdout).toContain("(@kiln/datasets)");
+  });
+
+  it("resolves patterns as Kedro 1.x: declared entries, then the pipelines' datasets through factories or the default", async () => {
+    const canary = "resolve-CANARY-token";
+    const file = join(project, "conf/local/catalog.yml");
+    await rm(join(project, "conf/base/catalog_factories.yml"), { force: true }); // an earlier test's
+    await writeFile(
+      file,
+      [
+        '"{layer}.{name}":',
+        "  type: json.JSONDataset",
+        "  filepath: data/{layer}/{name}.json",
+        '"t{rest}":',
+        "  type: json.JSONDataset",
+        "  filepath: data/05_model_input/t{rest}.json",
+        "remote:",
+        "  type: json.JSONDataset",
+        "  filepath: https://example.com/stations.json",
+        `  credentials: { token: ${canary} }`,
+      ].join("\n"),
+    );
+    const resolved = kiln("catalog", "resolve-patterns", "--pipeline", "line_fit");
+    expect(resolved.code).toBe(0);
+    const doc = parse(resolved.stdout) as Record<string, Record<string, unknown>>;
+    // Declared first (all of them, as Kedro does), then the pipeline's other datasets, sorted.
+    expect(Object.keys(doc)).toEqual(["line", "metrics", "summary", "remote", "points", "test", "train"]);
+    expect(doc.line).toMatchObject({
+      type: "json.JSONDataset",
+      filepath: "data/06_models/line.json",
+      versioned: true,
+    });
+    expect(doc.train).toEqual({ type: "json.JSONDataset", filepath: "data/05_model_input/train.json" });
+    expect(doc.points).toEqual({ type: "MemoryDataset" });
+    expect(doc.remote?.credentials).toEqual({ token: "***" });
+    expect(resolved.stdout).not.toContain(canary);
+    const shown = kiln("config", "show", "catalog");
+    expect(shown.stdout).toContain("https://example.com/stations.json");
+    expect(shown.stdout).not.toContain(canary);
+
+    const patterns = kiln("catalog", "list-patterns");
+    expect(patterns.code).toBe(0);
+    // Ranked as Kedro does: one literal character each, then more `{` first.
+    expect(patterns.stdout.trim().split("\n")).toEqual([
+      expect.stringMatching(/^- "\{layer\}\.\{name\}" {2}\(\S*conf\/local\/catalog\.yml:1:1\)$/),
+      expect.stringMatching(/^- "t\{rest\}" {2}\(\S*conf\/local\/catalog\.yml:4:1\)$/),
+      '- "{default}"  (runtime default: MemoryDataset for datasets nothing else matches)',
+    ]);
+    // Only the patterns line_fit's datasets use: not "{layer}.{name}".
+    const used = kiln("catalog", "list-patterns", "--pipeline", "line_fit");
+    expect(
+      used.stdout
+        .trim()
+        .split("\n")
+        .map((l) => l.split("  ")[0]),
+    ).toEqual(['- "t{rest}"', '- "{default}"']);
+    for (const command of ["list-patterns", "resolve-patterns", "describe-datasets"]) {
+      const unknown = kiln("catalog", command, "--pipeline", "line_fti");
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toContain(
+        'KILN_PROJECT_UNKNOWN_PIPELINE: The project has no pipeline named "line_fti".',
+      );
+      expect(unknown.stderr).toContain('Did you mean "line_fit"?');
+    }
+    await rm(file);
   });
 
   it("reads options from --config run.yml, flags winning", async () => {

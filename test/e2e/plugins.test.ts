@@ -159,6 +159,16 @@ describe("plugins from the project's dependencies", () => {
     );
   });
 
+  it("add dataset types, which kiln catalog list-types shows with where each comes from", () => {
+    const types = kiln("catalog", "list-types");
+    expect(types.status).toBe(0);
+    expect(types.stdout).toContain('audit.ShoutDataset:\n  aliases: []\n  from: plugin "audit"\n');
+    expect(types.stdout).toContain("project.KeyValueDataset:\n  aliases: []\n  from: settings\n");
+    expect(types.stdout).toContain(
+      "object.ObjectDataset:\n  aliases: [ pickle.PickleDataset ]\n  from: built-in\n",
+    );
+  });
+
   it("leave unknown commands unknown, with a suggestion", () => {
     const typo = kiln("audti");
     expect(typo.status).toBe(2);

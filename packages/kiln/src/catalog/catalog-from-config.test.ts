@@ -75,6 +75,52 @@ describe("createCatalog", () => {
     });
   });
 
+  it("checks a factory pattern's keys and args when the catalog is built, naming the pattern and its place", async () => {
+    const error = await createCatalog({
+      logger: quiet,
+      locate,
+      catalog: {
+        "{name}_report": {
+          type: "text.TextDataset",
+          filepath: `${dir}/{name}.txt`,
+          save_args: { indnet: 2 },
+        },
+      },
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: "KILN_CATALOG_UNKNOWN_ARG",
+      message:
+        'conf/base/catalog.yml:13:3 (pattern "{name}_report"): text.TextDataset has no save_args "indnet".',
+    });
+  });
+
+  it("names the dataset, its pattern and the pattern's file:line:col when a factory dataset cannot be built", async () => {
+    const catalog = await createCatalog({
+      logger: quiet,
+      locate,
+      catalog: { "{mode}_mem_{name}": { type: "MemoryDataset", copy_mode: "{mode}" } },
+    });
+    expect(catalog.get("copy_mem_x")).toBeInstanceOf(MemoryDataset);
+    const error = (() => {
+      try {
+        catalog.resolveAll(["copyy_mem_x", "deep_mem_y", "copy_mem_z", "not_a_factory_name"]);
+      } catch (e) {
+        return e as Error & { code: string; cause: Array<{ code: string; message: string; hint: string }> };
+      }
+    })();
+    expect(error?.code).toBe("KILN_CATALOG_INVALID");
+    expect(error?.cause.map((p) => p.code)).toEqual([
+      "KILN_CATALOG_BAD_COPY_MODE",
+      "KILN_CATALOG_BAD_COPY_MODE",
+    ]);
+    expect(error?.cause[0]).toMatchObject({
+      message:
+        'conf/base/catalog.yml:11:3 (dataset "copyy_mem_x" from pattern "{mode}_mem_{name}"): copy_mode must be assign, copy or deepcopy, got "copyy".',
+      hint: expect.stringContaining("copy_mode: assign, copy or deepcopy"),
+    });
+    expect(error?.message).toContain('dataset "deep_mem_y" from pattern "{mode}_mem_{name}"');
+  });
+
   it("versions saves under <filepath>/<version>/<file>, shares one save version, and loads the latest or a pin", async () => {
     const entry = { type: "json.JSONDataset", filepath: `${dir}/model.json`, versioned: true };
     const first = await createCatalog({
@@ -159,16 +205,28 @@ describe("createCatalog", () => {
   });
 
   it.each(["pandas.CSVDataset", "plots.VegaLiteDataset", "matplotlib.MatplotlibWriter"])(
-    "points Kedro's and Kiln's %s at the package that provides it",
+    "points Kedro's and Kiln's %s at the package that provides it, in this checkout",
     async (type) => {
       await expect(
         createCatalog({ logger: quiet, catalog: { c: { type, filepath: "x.csv" } } }),
       ).rejects.toMatchObject({
         code: "KILN_CATALOG_TYPE_NOT_INSTALLED",
-        hint: expect.stringContaining("npm install @kiln/datasets"),
+        message: `Dataset "c": dataset type "${type}" comes with @kiln/datasets, which the project does not depend on.`,
+        hint: expect.stringMatching(
+          /"@kiln\/datasets": "file:.*\/packages\/datasets" from this Kiln checkout/,
+        ),
       });
     },
   );
+
+  it("says which types are not released yet (tracking)", async () => {
+    await expect(
+      createCatalog({ logger: quiet, catalog: { m: { type: "tracking.MetricDataset" } } }),
+    ).rejects.toMatchObject({
+      code: "KILN_CATALOG_TYPE_NOT_INSTALLED",
+      hint: expect.stringContaining("@kiln/tracking, which is not released yet"),
+    });
+  });
 
   it("warns once about Kedro-only arguments and rejects unknown ones", async () => {
     const logs: LogRecord[] = [];
@@ -193,7 +251,10 @@ describe("createCatalog", () => {
         logger: quiet,
         catalog: { c: { type: "json.JSONDataset", filepath: "c.json", save_args: { indnet: 2 } } },
       }),
-    ).rejects.toMatchObject({ code: "KILN_CATALOG_UNKNOWN_ARG", hint: "Its save_args: indent." });
+    ).rejects.toMatchObject({
+      code: "KILN_CATALOG_UNKNOWN_ARG",
+      hint: 'Did you mean "indent"? Its save_args: indent.',
+    });
     await expect(
       createCatalog({
         logger: quiet,
@@ -252,6 +313,29 @@ describe("createCatalog", () => {
     });
   });
 
+  it("keeps every entry's metadata (metadata.kiln.layer) in describe(), memory datasets included", async () => {
+    const layer = (name: string) => ({ kiln: { layer: name } });
+    const catalog = await createCatalog({
+      logger: quiet,
+      catalog: {
+        scratch: { type: "MemoryDataset", metadata: layer("intermediate") },
+        model: { type: "json.JSONDataset", filepath: `${dir}/m.json`, metadata: layer("models") },
+        "{name}_mem": { type: "MemoryDataset", metadata: layer("{name}") },
+      },
+    });
+    catalog.get("primary_mem");
+    const described = catalog.describe();
+    expect(described.scratch).toMatchObject({ type: "MemoryDataset", metadata: layer("intermediate") });
+    expect(described.model).toMatchObject({ type: "JSONDataset", metadata: layer("models") });
+    expect(described.primary_mem).toMatchObject({ metadata: layer("primary") });
+    await expect(
+      createCatalog({ logger: quiet, catalog: { m: { type: "MemoryDataset", metadata: "raw" } } }),
+    ).rejects.toMatchObject({
+      code: "KILN_CATALOG_BAD_ENTRY",
+      message: 'Dataset "m": `metadata` must be a mapping.',
+    });
+  });
+
   it("adds parameters", async () => {
     const catalog = await createCatalog({
       logger: quiet,
@@ -259,5 +343,114 @@ describe("createCatalog", () => {
       parameters: { model: { alpha: 0.1 } },
     });
     expect(await catalog.load("params:model.alpha")).toBe(0.1);
+  });
+});
+
+describe("createCatalog's errors", () => {
+  const fails = (catalog: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+    createCatalog({ logger: quiet, locate, catalog, ...extra }).catch((e: unknown) => e) as Promise<
+      Error & { code: string; hint?: string; cause?: unknown }
+    >;
+
+  it("KILN_CATALOG_BAD_ENTRY: not a mapping, no type, a `versioned` that is not a boolean, an entry the dataset refuses", async () => {
+    expect(await fails({ a: "oops" })).toMatchObject({
+      code: "KILN_CATALOG_BAD_ENTRY",
+      message: 'conf/base/catalog.yml:11:3 (dataset "a"): a catalog entry must be a mapping with a `type`.',
+      hint: expect.stringContaining("type: json.JSONDataset"),
+    });
+    expect(await fails({ b: { filepath: "x" } })).toMatchObject({
+      code: "KILN_CATALOG_BAD_ENTRY",
+      message: expect.stringContaining("the entry has no `type`"),
+      hint: expect.stringContaining("Add `type:`"),
+    });
+    expect(
+      await fails({ c: { type: "json.JSONDataset", filepath: "c.json", versioned: "yes" } }),
+    ).toMatchObject({
+      code: "KILN_CATALOG_BAD_ENTRY",
+      message: 'conf/base/catalog.yml:12:3 (dataset "c"): `versioned` must be true or false, got "yes".',
+      hint: expect.stringContaining("`versioned: true`"),
+    });
+    const refused = await fails({ d: { type: "json.JSONDataset" } });
+    expect(refused).toMatchObject({
+      code: "KILN_CATALOG_BAD_ENTRY",
+      message: 'conf/base/catalog.yml:11:3 (dataset "d"): JSONDataset needs a `filepath`.',
+      hint: expect.stringContaining("filepath: data/01_raw/"),
+    });
+    // The dataset's own code stays on the cause.
+    expect(refused.cause).toMatchObject({ code: "KILN_DATASET_NO_FILEPATH" });
+  });
+
+  it("KILN_CATALOG_BAD_ARGS: load_args / save_args that are not a mapping", async () => {
+    expect(
+      await fails({ a: { type: "json.JSONDataset", filepath: "a.json", save_args: "indent=2" } }),
+    ).toMatchObject({
+      code: "KILN_CATALOG_BAD_ARGS",
+      message:
+        'conf/base/catalog.yml:12:3 (dataset "a"): `save_args` must be a mapping of options, got string.',
+      hint: "e.g. save_args: { indent: … }. json.JSONDataset's save_args: indent.",
+    });
+    expect(await fails({ a: { type: "text.TextDataset", filepath: "a.txt", load_args: [1] } })).toMatchObject(
+      {
+        code: "KILN_CATALOG_BAD_ARGS",
+        hint: "text.TextDataset takes no load_args; remove it.",
+      },
+    );
+  });
+
+  it("KILN_CATALOG_BAD_CREDENTIALS: credentials that are neither a name nor a mapping, never showing values", async () => {
+    const canary = "bad-creds-CANARY";
+    const error = await fails(
+      { a: { type: "json.JSONDataset", filepath: "a.json", credentials: 42 } },
+      { credentials: { dev_s3: { secret: canary } } },
+    );
+    expect(error).toMatchObject({
+      code: "KILN_CATALOG_BAD_CREDENTIALS",
+      message:
+        'conf/base/catalog.yml:12:3 (dataset "a"): `credentials` must be the name of an entry of credentials.yml (or a mapping), got number.',
+      hint: 'Write e.g. `credentials: dev_s3` and define dev_s3 in conf/local/credentials.yml (defined: "dev_s3").',
+    });
+    expect(`${error.message}${error.hint}`).not.toContain(canary);
+  });
+
+  it("KILN_CATALOG_BAD_COPY_MODE: a MemoryDataset copy_mode other than assign, copy, deepcopy", async () => {
+    expect(await fails({ m: { type: "MemoryDataset", copy_mode: "clone" } })).toMatchObject({
+      code: "KILN_CATALOG_BAD_COPY_MODE",
+      message:
+        'conf/base/catalog.yml:11:3 (dataset "m"): copy_mode must be assign, copy or deepcopy, got "clone".',
+      hint: expect.stringContaining("copy_mode: assign, copy or deepcopy"),
+    });
+  });
+
+  it("KILN_CATALOG_TYPE_IMPORT: a module dataset type that cannot be imported", async () => {
+    const error = await fails(
+      { c: { type: "./datasets/no-such-file.ts#Nope", filepath: "c.json" } },
+      { projectPath: new URL(".", import.meta.url).pathname },
+    );
+    expect(error).toMatchObject({
+      code: "KILN_CATALOG_TYPE_IMPORT",
+      message: expect.stringMatching(
+        /^conf\/base\/catalog\.yml:12:3 \(dataset "c"\): could not import "\.\/datasets\/no-such-file\.ts"/,
+      ),
+      hint: expect.stringContaining("relative to the project folder"),
+    });
+  });
+
+  it("checks a pattern's entry like any other (KILN_CATALOG_BAD_ENTRY, BAD_ARGS, MISSING_CREDENTIALS) but not templated credentials", async () => {
+    const error = await fails(
+      {
+        "{n}_a": { type: "json.JSONDataset", filepath: "{n}.json", versioned: 1 },
+        "{n}_b": { type: "json.JSONDataset", filepath: "{n}.json", load_args: "x" },
+        "{n}_c": { type: "json.JSONDataset", filepath: "{n}.json", credentials: "nope" },
+        "{n}_d": { type: "json.JSONDataset", filepath: "{n}.json", credentials: "{n}_creds" },
+      },
+      { credentials: { x_creds: { token: "t" } } },
+    );
+    expect(error.code).toBe("KILN_CATALOG_INVALID");
+    expect((error.cause as Array<{ code: string }>).map((p) => p.code)).toEqual([
+      "KILN_CATALOG_BAD_ENTRY",
+      "KILN_CATALOG_BAD_ARGS",
+      "KILN_CATALOG_MISSING_CREDENTIALS",
+    ]);
+    expect(error.message).toContain('(pattern "{n}_a"): `versioned` must be true or false, got 1.');
   });
 });

@@ -1,10 +1,17 @@
 import { isAbsolute, resolve } from "node:path";
 import { CatalogError } from "../errors/index.js";
 import { getDefaultLogger, type Logger } from "../logging/index.js";
-import { closestMatches, quoteList } from "../utils/index.js";
+import { quoteList } from "../utils/index.js";
 import { DataCatalog } from "./data-catalog.js";
 import type { Dataset } from "./dataset.js";
 import { createDefaultRegistry, type DatasetType, type DatasetTypeRegistry } from "./dataset-types.js";
+import {
+  checkEntry,
+  combineProblems,
+  credentialsOf,
+  type EntryCheckContext,
+  type Where,
+} from "./entry-checks.js";
 import { type DatasetPattern, isPattern, PatternResolver } from "./patterns.js";
 import { generateVersion, parseVersion } from "./versioning.js";
 
@@ -35,8 +42,6 @@ export interface CatalogConfigOptions {
   logger?: Logger;
 }
 
-const ENTRY_KEYS = ["type", "versioned", "credentials"];
-
 /**
  * Builds a {@link DataCatalog} from catalog config (Kedro's `catalog.yml` syntax): explicit entries,
  * dataset factories, credentials by name, versioning, and parameters. All entries are checked before
@@ -49,10 +54,22 @@ export async function createCatalog(options: CatalogConfigOptions): Promise<Data
   const saveVersion = options.saveVersion ?? generateVersion();
   const loadVersions = options.loadVersions ?? {};
   for (const v of [saveVersion, ...Object.values(loadVersions)]) parseVersion(v);
-  const where = (key: string, ...path: Array<string | number>) => {
-    const loc = options.locate?.([key, ...path]) ?? options.locate?.([key]);
-    return loc ? `${loc.file}:${loc.line}:${loc.column} (dataset "${key}")` : `Dataset "${key}"`;
-  };
+  /** Where `path` of the entry under config key `key` was written; `name` is the dataset when `key` is its factory pattern. */
+  const whereIn =
+    (key: string, name = key): Where =>
+    (...path) => {
+      const loc = options.locate?.([key, ...path]) ?? options.locate?.([key]);
+      const what =
+        name !== key
+          ? `dataset "${name}" from pattern "${key}"`
+          : isPattern(key)
+            ? `pattern "${key}"`
+            : `dataset "${key}"`;
+      return loc
+        ? `${loc.file}:${loc.line}:${loc.column} (${what})`
+        : `${what[0]!.toUpperCase()}${what.slice(1)}`;
+    };
+  const where = (key: string, ...path: Array<string | number>) => whereIn(key)(...path);
   const warned = new Set<string>();
   const warnOnce = (key: string, message: string) => {
     if (warned.has(key)) return;
@@ -108,106 +125,31 @@ export async function createCatalog(options: CatalogConfigOptions): Promise<Data
     }
     if (isPattern(key)) {
       const loc = options.locate?.([key]);
-      patterns.push({ pattern: key, config: entry, ...(loc ? { source: `${loc.file}:${loc.line}` } : {}) });
+      patterns.push({
+        pattern: key,
+        config: entry,
+        ...(loc ? { source: `${loc.file}:${loc.line}:${loc.column}` } : {}),
+      });
       if (type) patternTypes.set(key, type);
       continue;
     }
     if (type) explicit.push([key, type, entry]);
   }
 
-  const credentialsFor = (
-    key: string,
-    entry: Record<string, unknown>,
-  ): Record<string, unknown> | undefined => {
-    const ref = entry.credentials;
-    if (ref === undefined || ref === null) return undefined;
-    if (typeof ref === "object" && !Array.isArray(ref)) return ref as Record<string, unknown>;
-    if (typeof ref !== "string") {
-      throw new CatalogError(
-        "KILN_CATALOG_BAD_CREDENTIALS",
-        `${where(key, "credentials")}: \`credentials\` must be a name from credentials.yml.`,
-      );
-    }
-    const found = options.credentials?.[ref];
-    if (found === undefined || found === null || typeof found !== "object") {
-      const names = Object.keys(options.credentials ?? {});
-      const near = closestMatches(ref, names);
-      // Only names are shown, never values.
-      throw new CatalogError(
-        "KILN_CATALOG_MISSING_CREDENTIALS",
-        `${where(key, "credentials")}: credentials "${ref}" are not defined.`,
-        {
-          hint:
-            (near.length > 0 ? `Did you mean "${near[0]}"? ` : "") +
-            `Define "${ref}" in conf/local/credentials.yml${names.length > 0 ? ` (defined: ${quoteList(names)})` : ""}.`,
-        },
-      );
-    }
-    return found as Record<string, unknown>;
-  };
+  const ctx: EntryCheckContext = { credentials: options.credentials, warnOnce };
 
-  const checkKeys = (key: string, typeName: string, type: DatasetType, entry: Record<string, unknown>) => {
-    if (!type.configKeys) return;
-    const allowed = new Set([...ENTRY_KEYS, ...type.configKeys]);
-    const kedroOnly = Object.keys(entry).filter((k) => !allowed.has(k) && type.kedroOnlyArgs?.includes(k));
-    for (const k of kedroOnly) {
-      warnOnce(
-        `${typeName}:${k}`,
-        `${where(key, k)}: ${k} is a Kedro option with no meaning in Kiln's ${typeName}; it is ignored.`,
-      );
-      delete entry[k];
-    }
-    const unknown = Object.keys(entry).filter((k) => !allowed.has(k) && k !== "version");
-    if (unknown.length > 0) {
-      const hints = unknown.map((u) => closestMatches(u, [...allowed])[0]).filter(Boolean);
-      throw new CatalogError(
-        "KILN_CATALOG_UNKNOWN_KEY",
-        `${where(key, unknown[0]!)}: ${typeName} does not take ${quoteList(unknown)}.`,
-        {
-          hint: `${hints.length > 0 ? `Did you mean ${quoteList(hints as string[])}? ` : ""}It takes: ${[...allowed].join(", ")}.`,
-        },
-      );
-    }
-    for (const kind of ["load_args", "save_args"] as const) {
-      const args = entry[kind];
-      if (args === undefined || args === null) continue;
-      if (typeof args !== "object" || Array.isArray(args)) {
-        throw new CatalogError(
-          "KILN_CATALOG_BAD_ARGS",
-          `${where(key, kind)}: \`${kind}\` must be a mapping.`,
-        );
-      }
-      const known = new Set(kind === "load_args" ? (type.loadArgs ?? []) : (type.saveArgs ?? []));
-      for (const arg of Object.keys(args)) {
-        if (known.has(arg)) continue;
-        if (type.kedroOnlyArgs?.includes(arg)) {
-          warnOnce(
-            `${typeName}:${kind}.${arg}`,
-            `${where(key, kind, arg)}: ${kind}.${arg} is a Kedro option with no meaning in Kiln's ${typeName}; it is ignored.`,
-          );
-          delete (args as Record<string, unknown>)[arg];
-          continue;
-        }
-        throw new CatalogError(
-          "KILN_CATALOG_UNKNOWN_ARG",
-          `${where(key, kind, arg)}: ${typeName} has no ${kind} "${arg}".`,
-          {
-            hint: known.size > 0 ? `Its ${kind}: ${[...known].join(", ")}.` : `${typeName} takes no ${kind}.`,
-          },
-        );
-      }
-    }
-  };
-
+  /** Builds dataset `name` from `entry` (the config under `key`: the name itself, or its factory pattern). */
   const build = (
-    key: string,
+    name: string,
     type: DatasetType,
     entry: Record<string, unknown>,
     typeName: string,
+    key: string = name,
   ): Dataset => {
+    const at = whereIn(key, name);
     const config: Record<string, unknown> = structuredClone(entry);
-    checkKeys(key, typeName, type, config);
-    const credentials = credentialsFor(key, config);
+    checkEntry(at, typeName, type, config, ctx);
+    const credentials = credentialsOf(at, config, ctx);
     delete config.type;
     delete config.versioned;
     const fp = config.filepath;
@@ -221,24 +163,33 @@ export async function createCatalog(options: CatalogConfigOptions): Promise<Data
     }
     if (credentials) config.credentials = credentials;
     else delete config.credentials;
-    if (entry.versioned === true) config.version = { load: loadVersions[key], save: saveVersion };
-    else if (entry.versioned !== undefined && entry.versioned !== false) {
-      throw new CatalogError(
-        "KILN_CATALOG_BAD_ENTRY",
-        `${where(key, "versioned")}: \`versioned\` must be true or false.`,
-      );
-    }
+    if (entry.versioned === true) config.version = { load: loadVersions[name], save: saveVersion };
     try {
       return type.create(config);
     } catch (error) {
-      if (error instanceof CatalogError) throw error;
-      throw new CatalogError("KILN_CATALOG_BAD_ENTRY", `${where(key)}: ${(error as Error).message}`, {
+      // A type's own CatalogError keeps its code; anything else means the dataset refused the entry.
+      const code = error instanceof CatalogError ? error.code : "KILN_CATALOG_BAD_ENTRY";
+      throw new CatalogError(code, `${at()}: ${(error as Error).message}`, {
         cause: error,
         hint:
           (error as { hint?: string }).hint ?? `Check the entry's keys against ${typeName}'s documentation.`,
       });
     }
   };
+
+  // Factory patterns are checked now, as far as they can be without a dataset name: their keys,
+  // arguments, `versioned` and credentials. What only a name can show (the dataset refusing the
+  // filled-in entry) fails when the runner builds every dataset of the pipeline, before any node runs.
+  for (const p of patterns) {
+    const type = patternTypes.get(p.pattern);
+    const at = whereIn(p.pattern);
+    attempt(() => {
+      const config = structuredClone(p.config);
+      if (type)
+        checkEntry(at, registry.canonical(String(config.type)) ?? String(config.type), type, config, ctx);
+      credentialsOf(at, config, ctx, { lookUpTemplates: false });
+    });
+  }
 
   const catalog = new DataCatalog();
   for (const [key, type, entry] of explicit) {
@@ -264,16 +215,7 @@ export async function createCatalog(options: CatalogConfigOptions): Promise<Data
       ),
     );
   }
-  if (problems.length === 1) throw problems[0]!;
-  if (problems.length > 1) {
-    throw new CatalogError(
-      "KILN_CATALOG_INVALID",
-      `The catalog has ${problems.length} problems:\n${problems.map((p) => `  - ${p.message}${p.hint ? `\n    hint: ${p.hint}` : ""}`).join("\n")}`,
-      {
-        cause: problems,
-      },
-    );
-  }
+  if (problems.length > 0) throw combineProblems(problems);
   if (resolver && patterns.length > 0) {
     catalog.setFactories({
       resolver,
@@ -281,8 +223,8 @@ export async function createCatalog(options: CatalogConfigOptions): Promise<Data
         const typeName = registry.canonical(String(config.type)) ?? String(config.type);
         const type =
           patternTypes.get(pattern.pattern) ??
-          registry.resolveRegistered(typeName, where(pattern.pattern, "type"));
-        return build(name, type, config, typeName);
+          registry.resolveRegistered(typeName, whereIn(pattern.pattern, name)("type"));
+        return build(name, type, config, typeName, pattern.pattern);
       },
     });
   }

@@ -60,6 +60,25 @@ describe("DataCatalog", () => {
     await expect(catalog.save("bad", 1)).rejects.toMatchObject({ code: "KILN_DATASET_SAVE_FAILED" });
   });
 
+  it("KILN_DATASET_FAILED: wraps errors of exists() and release() with the name and operation", async () => {
+    const flaky: Dataset = {
+      ...broken,
+      exists: () => {
+        throw new Error("permission denied");
+      },
+      release: () => Promise.reject(new Error("handle closed")),
+    };
+    const catalog = new DataCatalog({ flaky });
+    await expect(catalog.exists("flaky")).rejects.toMatchObject({
+      code: "KILN_DATASET_FAILED",
+      message: 'Could not check whether dataset "flaky" (BrokenDataset) exists: permission denied',
+    });
+    await expect(catalog.release("flaky")).rejects.toMatchObject({
+      code: "KILN_DATASET_FAILED",
+      message: 'Could not release dataset "flaky" (BrokenDataset): handle closed',
+    });
+  });
+
   it("keeps a Kiln error's code when wrapping it", async () => {
     const catalog = new DataCatalog({ empty: new MemoryDataset() });
     await expect(catalog.load("empty")).rejects.toMatchObject({

@@ -1,6 +1,7 @@
 import { CatalogError, DatasetError, KilnError } from "../errors/index.js";
 import { didYouMean } from "../utils/index.js";
 import { type Dataset, isDataset } from "./dataset.js";
+import { combineProblems } from "./entry-checks.js";
 import { MemoryDataset } from "./memory-dataset.js";
 import type { DatasetPattern, PatternResolver } from "./patterns.js";
 
@@ -16,7 +17,7 @@ export interface AddOptions {
   replace?: boolean;
 }
 
-type Operation = "load" | "save" | "check whether it exists" | "release";
+type Operation = "load" | "save" | "exists" | "release";
 
 /**
  * Names → datasets. Every load and save goes through here, so that errors name the dataset and wrap
@@ -129,6 +130,26 @@ export class DataCatalog {
     );
   }
 
+  /**
+   * Builds now every dataset among `names` that a factory provides (declared ones are built already;
+   * names the catalog does not have are skipped), so that an entry its dataset refuses fails before
+   * a run rather than when a node first uses it.
+   * @throws CatalogError with every problem found (`KILN_CATALOG_INVALID` for several).
+   */
+  resolveAll(names: Iterable<string>): void {
+    const problems: CatalogError[] = [];
+    for (const name of names) {
+      if (this.#datasets.has(name) || !this.has(name)) continue;
+      try {
+        this.get(name);
+      } catch (error) {
+        if (error instanceof CatalogError) problems.push(error);
+        else throw error;
+      }
+    }
+    if (problems.length > 0) throw combineProblems(problems);
+  }
+
   /** Declared dataset names (and names already resolved through factories), sorted; with `pattern`, only those it matches (a RegExp, or a substring). */
   list(pattern?: string | RegExp): string[] {
     const names = [...this.#datasets.keys()].sort();
@@ -161,7 +182,7 @@ export class DataCatalog {
     try {
       return Boolean(await dataset.exists());
     } catch (error) {
-      throw wrap(error, name, dataset, "check whether it exists");
+      throw wrap(error, name, dataset, "exists");
     }
   }
 
@@ -192,7 +213,8 @@ export class DataCatalog {
 function wrap(error: unknown, name: string, dataset: Dataset, operation: Operation): KilnError {
   const type = String(dataset.describe().type ?? dataset.constructor.name);
   const reason = error instanceof Error ? error.message : String(error);
-  const message = `Could not ${operation} dataset "${name}" (${type}): ${reason}`;
+  const which = `dataset "${name}" (${type})`;
+  const message = `Could not ${operation === "exists" ? `check whether ${which} exists` : `${operation} ${which}`}: ${reason}`;
   if (error instanceof KilnError) {
     const Kind = error.constructor as new (code: string, message: string, options: object) => KilnError;
     return new Kind(error.code, message, { hint: error.hint, cause: error });

@@ -1,5 +1,7 @@
+import { existsSync } from "node:fs";
+import { dirname, join, sep } from "node:path";
 import { CatalogError } from "../errors/index.js";
-import { closestMatches, importModule } from "../utils/index.js";
+import { closestMatches, importModule, kilnPackageRoot } from "../utils/index.js";
 import type { Dataset } from "./dataset.js";
 import { BinaryDataset } from "./datasets/binary-dataset.js";
 import { JSONDataset } from "./datasets/json-dataset.js";
@@ -36,7 +38,7 @@ export function datasetTypeFromClass(cls: DatasetClass): DatasetType {
  * Dataset families that other Kiln packages provide, to point users at the right install. Kedro's
  * `plotly.*` is not here: no Kiln package reads Plotly figures (docs/datasets.md).
  */
-const PROVIDED_ELSEWHERE: Record<string, string> = {
+export const PROVIDED_ELSEWHERE: Readonly<Record<string, string>> = {
   pandas: "@kiln/datasets",
   polars: "@kiln/datasets",
   sql: "@kiln/datasets",
@@ -48,22 +50,46 @@ const PROVIDED_ELSEWHERE: Record<string, string> = {
   tracking: "@kiln/tracking",
 };
 
+/** Options of {@link DatasetTypeRegistry.register}. */
+export interface RegisterOptions {
+  /** Where the type comes from, for `kiln catalog list-types` and errors: `built-in` (default), `plugin "name"`, `settings`. */
+  source?: string;
+}
+
+/** One registered type, as `kiln catalog list-types` shows it. */
+export interface RegisteredType {
+  name: string;
+  /** Other names for it (Kedro's), sorted. */
+  aliases: string[];
+  source: string;
+}
+
 /**
  * Dataset types by short name (`json.JSONDataset`), with Kedro's names as aliases. Plugins and
  * projects register more; a catalog may also name a module export (`./src/datasets/my.ts#MyDataset`).
  */
 export class DatasetTypeRegistry {
-  readonly #types = new Map<string, DatasetType>();
+  readonly #types = new Map<string, { type: DatasetType; source: string }>();
   readonly #aliases = new Map<string, string>();
 
-  /** Registers `type` under `name`. @throws CatalogError when the name is taken. */
-  register(name: string, type: DatasetType | DatasetClass): this {
-    if (this.#types.has(name) || this.#aliases.has(name)) {
-      throw new CatalogError("KILN_CATALOG_TYPE_EXISTS", `Dataset type "${name}" is already registered.`, {
-        hint: "Give the new type a name of its own (e.g. prefix it with your plugin's name).",
-      });
+  /** Registers `type` under `name`. @throws CatalogError `KILN_CATALOG_TYPE_EXISTS` when the name is taken. */
+  register(name: string, type: DatasetType | DatasetClass, options: RegisterOptions = {}): this {
+    const source = options.source ?? "built-in";
+    const taken = this.#types.get(name);
+    const aliasOf = this.#aliases.get(name);
+    if (taken || aliasOf !== undefined) {
+      const owner = taken
+        ? taken.source
+        : `${this.#types.get(aliasOf!)?.source ?? "built-in"}, an alias of ${aliasOf}`;
+      throw new CatalogError(
+        "KILN_CATALOG_TYPE_EXISTS",
+        `Dataset type "${name}"${options.source ? ` (from ${source})` : ""} is already registered (${owner}).`,
+        {
+          hint: "Give the new type a name of its own (e.g. prefix it with your plugin's name: acme.CSVDataset).",
+        },
+      );
     }
-    this.#types.set(name, typeof type === "function" ? datasetTypeFromClass(type) : type);
+    this.#types.set(name, { type: typeof type === "function" ? datasetTypeFromClass(type) : type, source });
     return this;
   }
 
@@ -71,6 +97,20 @@ export class DatasetTypeRegistry {
   alias(alias: string, target: string): this {
     this.#aliases.set(alias, target);
     return this;
+  }
+
+  /** Every registered type with its aliases and where it comes from, sorted by name. */
+  list(): RegisteredType[] {
+    return [...this.#types]
+      .map(([name, { source }]) => ({
+        name,
+        aliases: [...this.#aliases]
+          .filter(([, target]) => target === name)
+          .map(([alias]) => alias)
+          .sort(),
+        source,
+      }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   /** Every name and alias, sorted. */
@@ -98,18 +138,10 @@ export class DatasetTypeRegistry {
   /** Like {@link resolve} for registered names only (no module import), so it can run synchronously. */
   resolveRegistered(type: string, where: string): DatasetType {
     const name = this.canonical(type);
-    if (name !== undefined) return this.#types.get(name)!;
+    if (name !== undefined) return this.#types.get(name)!.type;
     const family = type.replace(/^kedro_datasets\./, "").split(".")[0]!;
     const pkg = PROVIDED_ELSEWHERE[family];
-    if (pkg) {
-      throw new CatalogError(
-        "KILN_CATALOG_TYPE_NOT_INSTALLED",
-        `${where}: dataset type "${type}" comes with ${pkg}, which is not registered.`,
-        {
-          hint: `Install it (npm install ${pkg}) and add it to your project's plugins.`,
-        },
-      );
-    }
+    if (pkg) throw typeNotInstalled(type, family, pkg, where);
     const near = closestMatches(type, this.names());
     throw new CatalogError("KILN_CATALOG_UNKNOWN_TYPE", `${where}: unknown dataset type "${type}".`, {
       hint:
@@ -162,9 +194,24 @@ const memoryType: DatasetType = {
       throw new CatalogError(
         "KILN_CATALOG_BAD_COPY_MODE",
         `copy_mode must be assign, copy or deepcopy, got ${JSON.stringify(copyMode)}.`,
+        {
+          hint: "Write copy_mode: assign, copy or deepcopy, or leave it out to pick one from the data's type.",
+        },
       );
     }
-    return new MemoryDataset(config.data, copyMode ? { copyMode } : {});
+    const metadata = config.metadata;
+    if (
+      metadata !== undefined &&
+      (metadata === null || typeof metadata !== "object" || Array.isArray(metadata))
+    ) {
+      throw new CatalogError("KILN_CATALOG_BAD_ENTRY", "`metadata` must be a mapping.", {
+        hint: "e.g. metadata: { kiln: { layer: raw } }",
+      });
+    }
+    return new MemoryDataset(config.data, {
+      ...(copyMode ? { copyMode } : {}),
+      ...(metadata ? { metadata: metadata as Record<string, unknown> } : {}),
+    });
   },
   configKeys: ["data", "copy_mode", "metadata"],
 };
@@ -181,4 +228,27 @@ export function createDefaultRegistry(): DatasetTypeRegistry {
     .alias("pickle.PickleDataset", "object.ObjectDataset")
     .alias("kedro.io.MemoryDataset", "MemoryDataset")
     .alias("io.MemoryDataset", "MemoryDataset");
+}
+
+/**
+ * A type whose family another Kiln package brings. Kiln is not on the npm registry yet, so the hint
+ * gives the package's folder in the Kiln checkout when it is there, and says so when it is not yet.
+ */
+function typeNotInstalled(type: string, family: string, pkg: string, where: string): CatalogError {
+  const root = kilnPackageRoot();
+  const folder = join(dirname(root), pkg.replace(/^@kiln\//, ""));
+  const inCheckout =
+    !root.split(/[\\/]/).includes("node_modules") && existsSync(join(folder, "package.json"));
+  const fallback = `a registered type (kiln catalog list-types) or a dataset class of your own (type: ./src/datasets/my_dataset.ts#MyDataset)`;
+  return new CatalogError(
+    "KILN_CATALOG_TYPE_NOT_INSTALLED",
+    `${where}: dataset type "${type}" comes with ${pkg}, which the project does not depend on.`,
+    {
+      hint: inCheckout
+        ? `Add it to the project's dependencies ("${pkg}": "file:${folder.split(sep).join("/")}" from this Kiln checkout; kiln new --starter spaceflights makes a project that has it), then npm install.`
+        : pkg === "@kiln/datasets"
+          ? `Add ${pkg} to the project's dependencies and npm install; until then use ${fallback}.`
+          : `Kiln's ${family}.* types arrive with ${pkg}, which is not released yet; until then use ${fallback}.`,
+    },
+  );
 }

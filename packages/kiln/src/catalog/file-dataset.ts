@@ -1,7 +1,7 @@
 import { DatasetError } from "../errors/index.js";
 import { type FileSystem, getFileSystem } from "../io/index.js";
 import type { Dataset } from "./dataset.js";
-import { generateVersion, nextVersion, VERSION_PATTERN, type Version } from "./versioning.js";
+import { formatVersion, generateVersion, nextVersion, VERSION_PATTERN, type Version } from "./versioning.js";
 
 /** The catalog entry keys every file-based dataset takes (Kedro's names). */
 export interface FileDatasetConfig {
@@ -27,14 +27,16 @@ export const FILE_DATASET_KEYS = [
   "version",
 ] as const;
 
-/** Most versions a save moves on by when other processes took the same millisecond. */
-const MAX_VERSION_CLASHES = 1000;
+/** How many of the newest versions an error about a missing pinned version lists. */
+const SHOWN_VERSIONS = 5;
 
 /**
  * The base of datasets stored as one file: the storage seam (local, HTTP, S3), atomic writes, and
  * versioning (`<filepath>/<version>/<file name>`). Subclasses only turn bytes into data and back.
  */
 export abstract class FileDataset<TLoad, TSave = TLoad> implements Dataset<TLoad, TSave> {
+  /** Most versions a save moves on by when other savers took the same millisecond (default 1,000). */
+  static maxVersionClashes = 1000;
   readonly filepath: string;
   readonly loadArgs: Record<string, unknown>;
   readonly saveArgs: Record<string, unknown>;
@@ -109,15 +111,66 @@ export abstract class FileDataset<TLoad, TSave = TLoad> implements Dataset<TLoad
     const versions = await this.listVersions();
     const latest = versions.at(-1);
     if (latest === undefined) {
-      throw new DatasetError(
-        "KILN_DATASET_NO_VERSIONS",
-        `No version of ${this.filepath} has been saved yet.`,
-        {
+      throw (
+        (await this.#versioningMismatch()) ??
+        new DatasetError("KILN_DATASET_NO_VERSIONS", `No version of ${this.filepath} has been saved yet.`, {
           hint: "Run the node that produces it first, or drop `versioned: true` if the file is not versioned.",
-        },
+        })
       );
     }
     return this.versionPath(latest);
+  }
+
+  /**
+   * When a load or save failed, whether it is because the dataset was switched between versioned
+   * and unversioned while its path still holds the other layout (a folder of versions where a file
+   * is expected, or a file where the versions' folder should be). Checked only after a failure.
+   */
+  async #versioningMismatch(): Promise<DatasetError | undefined> {
+    try {
+      const fs = await this.fileSystem();
+      const versions = (await fs.list(this.filepath)).filter((n) => VERSION_PATTERN.test(n));
+      if (!this.version && versions.length > 0) {
+        return new DatasetError(
+          "KILN_DATASET_VERSIONING_MISMATCH",
+          `${this.filepath} is a folder of saved versions (the newest ${versions.at(-1)}), but the dataset is not versioned.`,
+          {
+            hint: `Set \`versioned: true\` on the entry to keep using the versions (loads take the newest), or move the folder away (e.g. to ${this.filepath}.versions) to keep a plain file here.`,
+          },
+        );
+      }
+      if (this.version && versions.length === 0 && (await fs.exists(this.filepath))) {
+        const example = this.version.save ?? formatVersion(Date.now());
+        return new DatasetError(
+          "KILN_DATASET_VERSIONING_MISMATCH",
+          `${this.filepath} is a plain file, but the dataset is versioned: its versions go in ${this.versionPath("<version>")}.`,
+          {
+            hint: `Set \`versioned: false\` on the entry to keep using the file, or move it away; to keep it as the first version, move it to ${this.versionPath(example)}.`,
+          },
+        );
+      }
+    } catch {
+      // The diagnosis is best effort: the original error is reported instead.
+    }
+    return undefined;
+  }
+
+  /** The error for a pinned load version that is not there, listing the newest versions that are. */
+  async #missingVersion(version: string, cause: unknown): Promise<DatasetError> {
+    const versions = await this.listVersions().catch(() => [] as string[]);
+    const newest = versions.slice(-SHOWN_VERSIONS).reverse();
+    const more = versions.length - newest.length;
+    return new DatasetError(
+      "KILN_DATASET_VERSION_NOT_FOUND",
+      `Version ${version} of ${this.filepath} does not exist.`,
+      {
+        cause,
+        hint:
+          versions.length === 0
+            ? "No version has been saved yet: run the node that produces it first."
+            : `Saved versions, newest first: ${newest.join(", ")}${more > 0 ? ` (and ${more} older)` : ""}. Pin one of them (--load-versions name:version), or leave the pin out to load the newest.`,
+      },
+    );
   }
 
   /** The version the last save of this object wrote, if any. */
@@ -128,11 +181,20 @@ export abstract class FileDataset<TLoad, TSave = TLoad> implements Dataset<TLoad
   async load(): Promise<TLoad> {
     const fs = await this.fileSystem();
     const path = await this.resolveLoadPath();
-    if (this.readLocalFile && fs.localPath) {
-      if (!(await fs.exists(path))) await fs.read(path); // the store's own "not found" error
-      return this.readLocalFile(fs.localPath(path));
+    const local = this.readLocalFile && fs.localPath ? fs.localPath(path) : undefined;
+    let bytes: Uint8Array | undefined;
+    try {
+      // A local file an engine reads itself is only checked here; others are read here.
+      if (local === undefined) bytes = await fs.read(path);
+      else if (!(await fs.exists(path))) await fs.read(path); // the store's own "not found" error
+    } catch (error) {
+      const pinned = this.version?.load;
+      if (pinned && (error as { code?: string }).code === "KILN_IO_NOT_FOUND") {
+        throw (await this.#versioningMismatch()) ?? (await this.#missingVersion(pinned, error));
+      }
+      throw (await this.#versioningMismatch()) ?? error;
     }
-    return this.decode(await fs.read(path));
+    return bytes === undefined ? this.readLocalFile!(local!) : this.decode(bytes);
   }
 
   async save(data: TSave): Promise<void> {
@@ -150,12 +212,23 @@ export abstract class FileDataset<TLoad, TSave = TLoad> implements Dataset<TLoad
         return true;
       };
     }
+    try {
+      await this.#write(write);
+    } catch (error) {
+      if ((error as { code?: string }).code === "KILN_DATASET_VERSION_CLASH") throw error;
+      throw (await this.#versioningMismatch()) ?? error;
+    }
+  }
+
+  /** Writes unversioned, or to the first free version from the save version on. */
+  async #write(write: (path: string, exclusive: boolean) => Promise<boolean>): Promise<void> {
     if (!this.version) {
       await write(this.filepath, false);
       return;
     }
     let version = this.version.save ?? generateVersion();
-    for (let clash = 0; clash < MAX_VERSION_CLASHES; clash++) {
+    const max = (this.constructor as typeof FileDataset).maxVersionClashes;
+    for (let clash = 0; clash < max; clash++) {
       if (await write(this.versionPath(version), true)) {
         this.#lastSaved = version;
         return;
@@ -166,7 +239,7 @@ export abstract class FileDataset<TLoad, TSave = TLoad> implements Dataset<TLoad
       "KILN_DATASET_VERSION_CLASH",
       `Could not find a free version to save ${this.filepath}.`,
       {
-        hint: `${MAX_VERSION_CLASHES} consecutive versions were taken; check for a runaway process saving this dataset.`,
+        hint: `${max} consecutive versions were taken; check for a runaway process saving this dataset.`,
       },
     );
   }
@@ -183,6 +256,7 @@ export abstract class FileDataset<TLoad, TSave = TLoad> implements Dataset<TLoad
     if (this.version) out.version = { ...this.version };
     if (Object.keys(this.loadArgs).length > 0) out.load_args = this.loadArgs;
     if (Object.keys(this.saveArgs).length > 0) out.save_args = this.saveArgs;
+    if (this.metadata) out.metadata = this.metadata;
     return out;
   }
 }

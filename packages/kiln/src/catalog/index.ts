@@ -8,6 +8,9 @@ export {
   type DatasetType,
   DatasetTypeRegistry,
   datasetTypeFromClass,
+  PROVIDED_ELSEWHERE,
+  type RegisteredType,
+  type RegisterOptions,
 } from "./dataset-types.js";
 export { BinaryDataset } from "./datasets/binary-dataset.js";
 export { JSONDataset } from "./datasets/json-dataset.js";
@@ -16,7 +19,7 @@ export { TextDataset } from "./datasets/text-dataset.js";
 export { YAMLDataset } from "./datasets/yaml-dataset.js";
 export { FILE_DATASET_KEYS, FileDataset, type FileDatasetConfig } from "./file-dataset.js";
 export { MemoryDataset, type MemoryDatasetOptions } from "./memory-dataset.js";
-export { type DatasetPattern, isPattern, PatternResolver } from "./patterns.js";
+export { type DatasetPattern, isPattern, PatternResolver, RUNTIME_DEFAULT_PATTERN } from "./patterns.js";
 export {
   formatVersion,
   generateVersion,

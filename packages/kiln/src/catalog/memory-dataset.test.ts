@@ -125,5 +125,8 @@ describe("MemoryDataset", () => {
       copyMode: "assign",
     });
     expect(new MemoryDataset().describe()).toEqual({ type: "MemoryDataset", dataType: null, copyMode: null });
+    expect(new MemoryDataset(1, { metadata: { kiln: { layer: "raw" } } }).describe()).toMatchObject({
+      metadata: { kiln: { layer: "raw" } },
+    });
   });
 });

@@ -6,6 +6,8 @@ import type { Dataset } from "./dataset.js";
 export interface MemoryDatasetOptions {
   /** Defaults to a mode picked from the data's type when it is saved (see {@link inferCopyMode}). */
   copyMode?: CopyMode;
+  /** Free-form, as in the catalog (`metadata.kiln.layer` names the data layer); kept in {@link MemoryDataset.describe}. */
+  metadata?: Record<string, unknown>;
 }
 
 const EMPTY: unique symbol = Symbol("empty");
@@ -17,10 +19,12 @@ const EMPTY: unique symbol = Symbol("empty");
 export class MemoryDataset<T = unknown> implements Dataset<T, T> {
   readonly ephemeral = true;
   readonly copyMode: CopyMode | undefined;
+  readonly metadata: Record<string, unknown> | undefined;
   #data: T | typeof EMPTY = EMPTY;
 
   constructor(data?: T, options: MemoryDatasetOptions = {}) {
     this.copyMode = options.copyMode;
+    this.metadata = options.metadata;
     if (data !== undefined) this.#data = copyWithMode(data, this.#modeFor(data)) as T;
   }
 
@@ -73,6 +77,7 @@ export class MemoryDataset<T = unknown> implements Dataset<T, T> {
       type: "MemoryDataset",
       dataType,
       copyMode: this.copyMode ?? (data === EMPTY ? null : inferCopyMode(data)),
+      ...(this.metadata ? { metadata: this.metadata } : {}),
     };
   }
 }

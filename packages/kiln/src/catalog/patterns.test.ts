@@ -10,7 +10,7 @@ describe("PatternResolver", () => {
     expect(isPattern("companies")).toBe(false);
   });
 
-  it("ranks by literal characters, then by more placeholders, then alphabetically (Kedro's order)", () => {
+  it("ranks by literal characters, then by more `{`, then alphabetically (Kedro's order)", () => {
     const r = resolver("{a}", "{namespace}.{name}", "{name}_csv", "{a}.{b}_csv", "x_{y}_csv", "{dataset}s");
     // Literal characters: x__csv 6, ._csv 5, _csv 4, "." 1 (two placeholders), "s" 1 (one), catch-all last.
     expect(r.list().map((p) => p.pattern)).toEqual([
@@ -21,6 +21,21 @@ describe("PatternResolver", () => {
       "{dataset}s",
       "{a}",
     ]);
+  });
+
+  it("breaks a tie in literal characters by counting every `{`, a repeated placeholder too (as Kedro does)", () => {
+    // Both have one literal character and two `{`: alphabetical decides, so "{a}_{a}" comes first,
+    // although it has only one distinct placeholder.
+    expect(
+      resolver("{x}_{y}", "{a}_{a}")
+        .list()
+        .map((p) => p.pattern),
+    ).toEqual(["{a}_{a}", "{x}_{y}"]);
+    const r = resolver("{p}.", "{x}.{y}", "{n}.{n}");
+    expect(r.list().map((p) => p.pattern)).toEqual(["{n}.{n}", "{x}.{y}", "{p}."]);
+    expect(r.resolve("a.a")?.pattern.pattern).toBe("{n}.{n}");
+    expect(r.resolve("a.b")?.pattern.pattern).toBe("{x}.{y}");
+    expect(r.resolve("a.")?.pattern.pattern).toBe("{p}.");
   });
 
   it("picks the most specific match and fills placeholders everywhere in the config", () => {

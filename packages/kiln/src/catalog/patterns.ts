@@ -17,8 +17,18 @@ interface Compiled extends DatasetPattern {
   regex: RegExp;
   fields: string[];
   specificity: number;
-  placeholders: number;
+  /** Every `{` in the pattern, as Kedro counts them: `"{a}_{a}"` has 2, although it has one field. */
+  braces: number;
 }
+
+/**
+ * The runtime default (Kedro's `{default}`): a dataset of a run that nothing declares and no pattern
+ * matches is a MemoryDataset. The runner applies it; it is listed here for the CLI.
+ */
+export const RUNTIME_DEFAULT_PATTERN: Readonly<DatasetPattern> = Object.freeze({
+  pattern: "{default}",
+  config: Object.freeze({ type: "MemoryDataset" }),
+});
 
 /** True when a catalog key is a factory pattern (`"{name}_csv"`). */
 export function isPattern(key: string): boolean {
@@ -41,7 +51,8 @@ function compile(p: DatasetPattern): Compiled {
   }
   regex += `${escapeRegExp(p.pattern.slice(last))}$`;
   const literal = p.pattern.replace(PLACEHOLDER, "");
-  return { ...p, regex: new RegExp(regex), fields, specificity: literal.length, placeholders: fields.length };
+  const braces = p.pattern.split("{").length - 1;
+  return { ...p, regex: new RegExp(regex), fields, specificity: literal.length, braces };
 }
 
 function escapeRegExp(text: string): string {
@@ -60,7 +71,8 @@ function substitute(value: unknown, fields: Record<string, string>): unknown {
 
 /**
  * Resolves dataset names through factory patterns, most specific first, as Kedro ranks them: more
- * literal characters first, then more placeholders, then alphabetical. A pattern that is only a
+ * literal characters first, then more `{` (every placeholder counts, a repeated one too), then
+ * alphabetical. A pattern that is only a
  * placeholder (`"{name}"`) is the user's catch-all: at most one, tried last. The runtime default
  * (memory datasets for everything else) is the runner's and is not a pattern here.
  */
@@ -84,7 +96,7 @@ export class PatternResolver {
       .sort(
         (a, b) =>
           b.specificity - a.specificity ||
-          b.placeholders - a.placeholders ||
+          b.braces - a.braces ||
           (a.pattern < b.pattern ? -1 : a.pattern > b.pattern ? 1 : 0),
       );
   }

@@ -101,6 +101,10 @@ catalogCommand(
 );
 catalogCommand("list-patterns", "the dataset factory patterns, in the order they are tried", "listPatterns");
 catalogCommand("resolve-patterns", "the config each factory-matched dataset resolves to", "resolvePatterns");
+catalog
+  .command("list-types")
+  .description("the dataset types a catalog can name, with Kedro's names and where each comes from")
+  .action(action(async () => (await import("./commands/catalog.js")).listTypes()));
 
 program
   .command("config")

@@ -45,7 +45,7 @@ export interface FileSystem {
 
 /** Options for {@link getFileSystem}, from a catalog entry. */
 export interface FileSystemOptions {
-  /** The entry's resolved credentials (S3: `key`, `secret`, `token`, `endpoint_url`, `region`, …). */
+  /** The entry's resolved credentials (S3: `key`, `secret`, `token`, `endpoint_url`, `region`, …; HTTP: `token`, `username`/`password`, `headers`). */
   credentials?: Record<string, unknown>;
   /** The entry's `fs_args`: store-specific settings (S3 `client_kwargs`, HTTP `headers`, `timeout`). */
   fsArgs?: Record<string, unknown>;

@@ -51,6 +51,7 @@ async function create(protocol: string, options: FileSystemOptions): Promise<Fil
         protocol,
         ...(fsArgs.headers !== undefined ? { headers: stringRecord(fsArgs.headers, "headers") } : {}),
         ...(fsArgs.timeout !== undefined ? { timeout: fsArgs.timeout as number } : {}),
+        ...(options.credentials ? { credentials: options.credentials } : {}),
       });
     case "s3":
       return S3FileSystem.create(options);
@@ -68,7 +69,7 @@ function stringRecord(value: unknown, name: string): Record<string, string> {
     Object.values(value).every((v) => typeof v === "string");
   if (!ok) {
     throw new IoError("KILN_IO_BAD_OPTION", `fs_args.${name} must map names to strings.`, {
-      hint: `e.g. fs_args: { ${name}: { Authorization: "Bearer \${credentials:token}" } }`,
+      hint: `e.g. fs_args: { ${name}: { Accept: text/csv } }. Secrets do not belong in fs_args: put them in credentials.yml and name that entry with \`credentials:\` ({ token } is sent as Authorization: Bearer, { username, password } as Basic auth, { headers } as they are).`,
     });
   }
   return value as Record<string, string>;

@@ -5,6 +5,10 @@ import { IoError } from "../errors/index.js";
 import { getFileSystem } from "./get-file-system.js";
 import { HttpFileSystem } from "./http-file-system.js";
 
+// Canary secrets: no message, hint or describe() output may ever contain them.
+const TOKEN = "tok-CANARY-4f1e";
+const PASSWORD = "pw-CANARY-9a2b";
+
 let server: Server;
 let base: string;
 let lastHeaders: IncomingHttpHeaders = {};
@@ -25,6 +29,10 @@ beforeAll(async () => {
       res.writeHead(401).end();
     } else if (url.pathname === "/slow") {
       setTimeout(() => res.writeHead(200).end("late"), 2000).unref();
+    } else if (url.pathname === "/secure.csv") {
+      const ok = [`Bearer ${TOKEN}`, `Basic ${Buffer.from(`me:${PASSWORD}`).toString("base64")}`];
+      if (ok.includes(req.headers.authorization ?? "")) res.writeHead(200).end("secret,data\n");
+      else res.writeHead(401).end();
     } else if (url.pathname === "/no-head.csv") {
       if (req.method === "HEAD") res.writeHead(405).end();
       else res.writeHead(200).end("x");
@@ -61,7 +69,7 @@ describe("HttpFileSystem", () => {
     expect(error.message).toContain("500");
     await expect(fs.read(`${base}/private`)).rejects.toMatchObject({
       code: "KILN_IO_HTTP_STATUS",
-      hint: expect.stringContaining("fs_args.headers"),
+      hint: expect.stringContaining("refused the credentials sent"), // it sends an Authorization header
     });
   });
 
@@ -75,6 +83,70 @@ describe("HttpFileSystem", () => {
     expect(error.message).not.toContain("pa55word");
     expect(error.message).not.toContain("s3cret");
     expect(error.message).toContain("sig=***");
+  });
+
+  it("sends credentials: token as Bearer, username/password as Basic, headers merged over fs_args.headers", async () => {
+    const secure = `${base}/secure.csv`;
+    const bearer = await getFileSystem(secure, { credentials: { token: TOKEN } });
+    expect(new TextDecoder().decode(await bearer.read(secure))).toBe("secret,data\n");
+    expect(lastHeaders.authorization).toBe(`Bearer ${TOKEN}`);
+    const basic = await getFileSystem(secure, { credentials: { username: "me", password: PASSWORD } });
+    expect(await basic.exists(secure)).toBe(true);
+    expect(lastHeaders.authorization).toBe(`Basic ${Buffer.from(`me:${PASSWORD}`).toString("base64")}`);
+    // The credentials' Authorization wins over one in fs_args, whatever its case; other headers merge.
+    const merged = await getFileSystem(secure, {
+      fsArgs: { headers: { authorization: "Bearer stale", Accept: "text/csv", "X-Team": "a" } },
+      credentials: { token: TOKEN, headers: { "X-Team": "b", "X-Api-Key": "k" } },
+    });
+    await merged.read(secure);
+    expect(lastHeaders).toMatchObject({
+      authorization: `Bearer ${TOKEN}`,
+      accept: "text/csv",
+      "x-team": "b",
+      "x-api-key": "k",
+    });
+  });
+
+  it("says whether a 401 came with credentials or without, never showing them", async () => {
+    const secure = `${base}/secure.csv`;
+    const without = await new HttpFileSystem({ protocol: "http" }).read(secure).catch((e: IoError) => e);
+    expect(without).toMatchObject({
+      code: "KILN_IO_HTTP_STATUS",
+      message: `${secure} answered HTTP 401 Unauthorized.`,
+      hint: expect.stringContaining("give the entry `credentials:`"),
+    });
+    const wrong = (await new HttpFileSystem({
+      protocol: "http",
+      credentials: { username: "me", password: `${PASSWORD}-wrong` },
+    })
+      .read(secure)
+      .catch((e: IoError) => e)) as IoError;
+    expect(wrong).toMatchObject({
+      code: "KILN_IO_HTTP_STATUS",
+      hint: expect.stringContaining("refused the credentials sent"),
+    });
+    expect(`${wrong.message} ${wrong.hint} ${String(wrong.stack)}`).not.toContain(PASSWORD);
+    const inUrl = (await new HttpFileSystem({ protocol: "http" })
+      .read(secure.replace("//", `//me:${PASSWORD}-wrong@`))
+      .catch((e: IoError) => e)) as IoError;
+    expect(inUrl.hint).toContain("refused the credentials sent");
+    expect(`${inUrl.message} ${inUrl.hint}`).not.toContain(PASSWORD);
+  });
+
+  it("refuses credentials of the wrong shape, naming keys but never values", async () => {
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ tokn: TOKEN }, 'HTTP credentials: unknown key "tokn".'],
+      [{ token: 42 }, "HTTP credentials: `token` must be a string."],
+      [{ password: PASSWORD }, "HTTP credentials: `password` without `username`."],
+      [{ token: TOKEN, username: "me", password: PASSWORD }, "HTTP credentials: both `token` and `username`"],
+      [{ headers: { "X-Api-Key": 1 } }, "HTTP credentials: `headers` must map header names to strings."],
+    ];
+    for (const [credentials, message] of cases) {
+      const error = (await getFileSystem(`${base}/x`, { credentials }).catch((e: IoError) => e)) as IoError;
+      expect(error).toMatchObject({ code: "KILN_IO_BAD_OPTION", message: expect.stringContaining(message) });
+      expect(error.hint).toContain("`token` (sent as Authorization: Bearer)");
+      expect(`${error.message} ${error.hint}`).not.toMatch(/CANARY/);
+    }
   });
 
   it("times out after fs_args.timeout milliseconds", async () => {
@@ -125,8 +197,15 @@ describe("HttpFileSystem", () => {
     await expect(getFileSystem(`${base}/x`, { fsArgs: { timeout: -1 } })).rejects.toMatchObject({
       code: "KILN_IO_BAD_OPTION",
     });
-    await expect(getFileSystem(`${base}/x`, { fsArgs: { headers: { a: 1 } } })).rejects.toMatchObject({
+    const headers = (await getFileSystem(`${base}/x`, { fsArgs: { headers: { a: 1 } } }).catch(
+      (e: IoError) => e,
+    )) as IoError;
+    expect(headers).toMatchObject({
       code: "KILN_IO_BAD_OPTION",
+      message: "fs_args.headers must map names to strings.",
     });
+    // The hint points secrets at credentials.yml, and names no resolver that does not exist.
+    expect(headers.hint).toContain("put them in credentials.yml and name that entry with `credentials:`");
+    expect(headers.hint).not.toContain("${");
   });
 });

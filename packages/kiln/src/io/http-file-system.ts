@@ -6,8 +6,13 @@ import { redactUrl } from "./redact.js";
 export interface HttpFileSystemOptions {
   /** `http` or `https`; only reported back as `protocol`. */
   protocol?: "http" | "https";
-  /** Sent with every request (e.g. `Authorization`). */
+  /** Sent with every request (`fs_args.headers`). */
   headers?: Record<string, string>;
+  /**
+   * The entry's credentials: `{ username, password }` (Basic auth), `{ token }` (`Authorization:
+   * Bearer`), and/or `{ headers }` merged over `headers`. Never shown in messages.
+   */
+  credentials?: Record<string, unknown>;
   /** Milliseconds a request may take, body included. Default 30 000. */
   timeout?: number;
 }
@@ -23,10 +28,12 @@ export class HttpFileSystem implements FileSystem {
   readonly writable = false;
   readonly #headers: Record<string, string>;
   readonly #timeout: number;
+  readonly #authenticated: boolean;
 
   constructor(options: HttpFileSystemOptions = {}) {
     this.protocol = options.protocol ?? "https";
-    this.#headers = { ...options.headers };
+    this.#headers = withCredentials(options.headers ?? {}, options.credentials);
+    this.#authenticated = Object.keys(this.#headers).some((h) => h.toLowerCase() === "authorization");
     this.#timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
     if (!Number.isFinite(this.#timeout) || this.#timeout <= 0) {
       throw new IoError("KILN_IO_BAD_OPTION", `fs_args.timeout must be a positive number of milliseconds.`, {
@@ -37,7 +44,7 @@ export class HttpFileSystem implements FileSystem {
 
   async read(url: string): Promise<Uint8Array> {
     return this.#request(url, "GET", async (response) => {
-      if (!response.ok) throw statusError(url, response);
+      if (!response.ok) throw statusError(url, response, this.#sendsAuth(url));
       return new Uint8Array(await response.arrayBuffer());
     });
   }
@@ -47,7 +54,7 @@ export class HttpFileSystem implements FileSystem {
     const answer = (response: Response): boolean => {
       if (response.ok) return true;
       if (response.status === 404 || response.status === 410) return false;
-      throw statusError(url, response);
+      throw statusError(url, response, this.#sendsAuth(url));
     };
     const headed = await this.#request(url, "HEAD", async (response) =>
       response.status === 405 || response.status === 501 ? undefined : answer(response),
@@ -77,6 +84,11 @@ export class HttpFileSystem implements FileSystem {
 
   async walk(url: string): Promise<string[]> {
     throw unsupported(url, "walk");
+  }
+
+  /** True when requests to `url` carry an Authorization header (from credentials, fs_args or `user:password@`). */
+  #sendsAuth(url: string): boolean {
+    return this.#authenticated || (URL.canParse(url) && new URL(url).username !== "");
   }
 
   /** One request with headers and the timeout; `use` runs inside the timeout (reading the body). */
@@ -121,7 +133,55 @@ function withBasicAuth(url: string, headers: Record<string, string>) {
   return { href: parsed.href, headers: hasAuth ? headers : { ...headers, Authorization: basic } };
 }
 
-function statusError(url: string, response: Response): IoError {
+const CREDENTIAL_KEYS = ["username", "password", "token", "headers"];
+const CREDENTIALS_HINT =
+  "HTTP credentials (in credentials.yml, named by the entry's `credentials:`) take `token` (sent as Authorization: Bearer), `username` and `password` (Basic auth), and `headers` (a mapping of header names to strings).";
+
+/**
+ * `headers` with the credentials' headers merged over them and their `token` or `username`/
+ * `password` as the Authorization header. Errors name keys, never values.
+ * @throws IoError `KILN_IO_BAD_OPTION` for credentials of the wrong shape.
+ */
+function withCredentials(
+  headers: Record<string, string>,
+  credentials: Record<string, unknown> | undefined,
+): Record<string, string> {
+  if (credentials === undefined) return { ...headers };
+  const bad = (what: string) =>
+    new IoError("KILN_IO_BAD_OPTION", `HTTP credentials: ${what}`, { hint: CREDENTIALS_HINT });
+  const unknown = Object.keys(credentials).filter((k) => !CREDENTIAL_KEYS.includes(k));
+  if (unknown.length > 0)
+    throw bad(`unknown ${unknown.length === 1 ? "key" : "keys"} ${unknown.map((k) => `"${k}"`).join(", ")}.`);
+  for (const key of ["username", "password", "token"]) {
+    const value = credentials[key];
+    if (value !== undefined && typeof value !== "string") throw bad(`\`${key}\` must be a string.`);
+  }
+  const { username, password, token } = credentials as Record<string, string | undefined>;
+  if (password !== undefined && username === undefined) throw bad("`password` without `username`.");
+  if (token !== undefined && username !== undefined) {
+    throw bad("both `token` and `username`: give one, a token (Bearer) or a username and password (Basic).");
+  }
+  const extra = credentials.headers;
+  const ok =
+    extra === undefined ||
+    (typeof extra === "object" &&
+      extra !== null &&
+      !Array.isArray(extra) &&
+      Object.values(extra).every((v) => typeof v === "string"));
+  if (!ok) throw bad("`headers` must map header names to strings.");
+  const merged: Record<string, string> = { ...headers, ...(extra as Record<string, string> | undefined) };
+  const authorization =
+    token !== undefined
+      ? `Bearer ${token}`
+      : username !== undefined
+        ? `Basic ${Buffer.from(`${username}:${password ?? ""}`).toString("base64")}`
+        : undefined;
+  if (authorization === undefined) return merged;
+  for (const name of Object.keys(merged)) if (name.toLowerCase() === "authorization") delete merged[name];
+  return { ...merged, Authorization: authorization };
+}
+
+function statusError(url: string, response: Response, authenticated: boolean): IoError {
   const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
   if (response.status === 404) {
     return new IoError("KILN_IO_NOT_FOUND", `Not found: ${redactUrl(url)} (HTTP ${status}).`, {
@@ -130,9 +190,11 @@ function statusError(url: string, response: Response): IoError {
   }
   const auth = response.status === 401 || response.status === 403;
   return new IoError("KILN_IO_HTTP_STATUS", `${redactUrl(url)} answered HTTP ${status}.`, {
-    hint: auth
-      ? "The server refused access: set `fs_args.headers` (e.g. Authorization) in the catalog entry."
-      : "Check the URL and the server.",
+    hint: !auth
+      ? "Check the URL and the server."
+      : authenticated
+        ? "The server refused the credentials sent: check them in credentials.yml (and that they may read this URL)."
+        : `The server refused access: give the entry \`credentials:\` naming an entry of credentials.yml. ${CREDENTIALS_HINT}`,
   });
 }
 

@@ -32,9 +32,10 @@ export class NodeRunError extends NodeError {
 const inProcess: ExecuteNode = (node, inputs) => node.run(inputs);
 
 /**
- * What all runners share: checking the catalog, memory datasets for undeclared outputs, hooks,
- * releasing data after its last reader, `onlyMissingOutputs`, and the resume suggestion on failure.
- * Subclasses decide how many nodes are in flight and where functions execute.
+ * What all runners share: checking the catalog (and building every factory dataset), memory
+ * datasets for undeclared outputs, hooks, releasing data after its last reader,
+ * `onlyMissingOutputs`, and the resume suggestion on failure. Subclasses decide how many nodes are
+ * in flight and where functions execute.
  */
 export abstract class BaseRunner implements Runner {
   abstract readonly name: string;
@@ -67,13 +68,17 @@ export abstract class BaseRunner implements Runner {
 
   /**
    * Runs `pipeline` against `catalog` and returns the free outputs its nodes produced.
-   * @throws RunnerError before any node runs when an input is missing; NodeRunError when a node fails.
+   * @throws RunnerError before any node runs when an input is missing, CatalogError when a dataset of
+   * the pipeline cannot be built from its factory pattern; NodeRunError when a node fails.
    */
   async run(pipeline: Pipeline, catalog: DataCatalog, options: RunOptions = {}): Promise<RunResult> {
     const log = this.logger;
     const hooks = options.hooks ?? new HookManager();
     const runId = options.runId ?? randomUUID();
     const runCatalog = catalog.shallowCopy();
+    // Every dataset a factory provides is built now: a pattern whose entry the dataset refuses
+    // stops the run before any node runs, not when the first node that uses it is reached.
+    runCatalog.resolveAll(pipeline.datasets());
     let toRun = pipeline;
     if (options.onlyMissingOutputs) {
       const nodes = await nodesWithMissingOutputs(pipeline, runCatalog);

@@ -1,6 +1,6 @@
 // The contract every runner keeps: outputs, memory datasets, release, errors, resume, hooks.
 import { describe, expect, it } from "vitest";
-import { DataCatalog, MemoryDataset, PatternResolver } from "../catalog/index.js";
+import { createCatalog, DataCatalog, MemoryDataset, PatternResolver } from "../catalog/index.js";
 import { HookManager, type Hooks } from "../hooks/index.js";
 import { createLogger, type LogRecord } from "../logging/index.js";
 import { node, pipeline } from "../pipeline/index.js";
@@ -253,6 +253,31 @@ describe("dataset factories", () => {
     ]);
     expect(await new SequentialRunner({ logger: quiet }).run(p, withFactory())).toEqual({ out: 42 });
   });
+
+  it.each(runners)(
+    "%s builds every factory dataset before any node runs, so a bad one stops the run first",
+    async (_name, make) => {
+      const catalog = await createCatalog({
+        logger: quiet,
+        locate: () => ({ file: "conf/base/catalog.yml", line: 4, column: 1 }),
+        catalog: { "{mode}_mem_{name}": { type: "MemoryDataset", copy_mode: "{mode}" } },
+      });
+      const { events, hooks } = recorder();
+      const p = pipeline([
+        node({ func: () => 1, inputs: [], outputs: "weather", name: "fetch" }),
+        node({ func: (x: number) => x, inputs: "weather", outputs: "copyy_mem_report", name: "report" }),
+      ]);
+      await expect(
+        make().run(p, catalog, { hooks: new HookManager([{ name: "rec", hooks }]) }),
+      ).rejects.toMatchObject({
+        code: "KILN_CATALOG_BAD_COPY_MODE",
+        message: expect.stringContaining(
+          'conf/base/catalog.yml:4:1 (dataset "copyy_mem_report" from pattern "{mode}_mem_{name}")',
+        ),
+      });
+      expect(events).toEqual([]);
+    },
+  );
 });
 
 describe("onlyMissingOutputs", () => {

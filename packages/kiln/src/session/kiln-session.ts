@@ -1,5 +1,11 @@
 import { join, resolve } from "node:path";
-import { createCatalog, createDefaultRegistry, type DataCatalog, generateVersion } from "../catalog/index.js";
+import {
+  createCatalog,
+  createDefaultRegistry,
+  type DataCatalog,
+  type DatasetTypeRegistry,
+  generateVersion,
+} from "../catalog/index.js";
 import {
   type ConfigDocument,
   ConfigLoader,
@@ -91,6 +97,7 @@ export interface KilnContext {
 export class KilnSession {
   readonly hooks: HookManager;
   #context: KilnContext | undefined;
+  #datasetTypes: DatasetTypeRegistry | undefined;
   #conf!: OpenedConfSource;
 
   private constructor(
@@ -160,13 +167,7 @@ export class KilnSession {
       configPatterns: projectConfigPatterns(this.plugins, loaderSettings.configPatterns),
     });
     const parameters = await configLoader.load("parameters");
-    const registry = createDefaultRegistry();
-    for (const plugin of this.plugins) {
-      for (const [name, type] of Object.entries(plugin.datasets ?? {}))
-        registry.register(name, type as never);
-    }
-    for (const [name, type] of Object.entries(this.settings.datasetTypes ?? {}))
-      registry.register(name, type);
+    const registry = this.datasetTypes();
     const context: KilnContext = {
       project: this.project,
       env: this.env,
@@ -202,6 +203,24 @@ export class KilnSession {
     this.#context = context;
     await this.hooks.call("afterContextCreated", { context });
     return context;
+  }
+
+  /**
+   * The dataset types catalogs of this project can name: Kiln's built-in ones, then the plugins',
+   * then `datasetTypes` of the settings, each registry entry recording where it came from.
+   * @throws CatalogError `KILN_CATALOG_TYPE_EXISTS` when two of them take the same name.
+   */
+  datasetTypes(): DatasetTypeRegistry {
+    if (this.#datasetTypes) return this.#datasetTypes;
+    const registry = createDefaultRegistry();
+    for (const plugin of this.plugins) {
+      for (const [name, type] of Object.entries(plugin.datasets ?? {}))
+        registry.register(name, type as never, { source: `plugin "${plugin.name}"` });
+    }
+    for (const [name, type] of Object.entries(this.settings.datasetTypes ?? {}))
+      registry.register(name, type, { source: "settings" });
+    this.#datasetTypes = registry;
+    return registry;
   }
 
   /** The project's registered pipelines. */

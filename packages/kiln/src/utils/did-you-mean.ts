@@ -17,9 +17,15 @@ function editDistance(a: string, b: string, limit: number): number {
   return previous[b.length]!;
 }
 
+/** Letters and digits: what a name is made of, as opposed to separators like `_` or `.`. */
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
 /**
  * The candidates closest to `input`, best first: case-insensitive edit distance within a third of
  * the input's length (at least 2), plus candidates that contain the input or are contained in it.
+ * A suggestion must share something with the input: a candidate without a letter or digit (the
+ * shell's `_` for an unset `MY_TOKEN`), one that shares no character with it in place (`"xy"` →
+ * `"ab"`), or a contained one shorter than 3 characters, is never offered.
  */
 export function closestMatches(input: string, candidates: Iterable<string>, max = 3): string[] {
   const needle = input.toLowerCase();
@@ -27,8 +33,15 @@ export function closestMatches(input: string, candidates: Iterable<string>, max 
   const scored: Array<[string, number]> = [];
   for (const candidate of candidates) {
     const hay = candidate.toLowerCase();
+    // A name of separators only (the shell's `_` variable) is no suggestion for a real name.
+    if (!WORD_CHAR.test(hay) && WORD_CHAR.test(needle)) continue;
     let score = editDistance(needle, hay, limit);
-    if (score > limit && needle.length >= 3 && (hay.includes(needle) || needle.includes(hay))) score = limit;
+    // Replacing everything is not a near miss ("xy" → "ab" is 2 edits, within the limit).
+    if (score >= Math.max(needle.length, hay.length)) score = limit + 1;
+    if (score > limit) {
+      const [shorter, longer] = needle.length <= hay.length ? [needle, hay] : [hay, needle];
+      if (shorter.length >= 3 && longer.includes(shorter)) score = limit;
+    }
     if (score <= limit) scored.push([candidate, score]);
   }
   scored.sort((x, y) => x[1] - y[1] || (x[0] < y[0] ? -1 : 1));
