@@ -229,7 +229,7 @@ export async function createCatalog(options: CatalogConfigOptions): Promise<Data
       );
     }
     try {
-      return type.create(config);
+      return type.create(config, options.projectPath ? { projectPath: options.projectPath } : {});
     } catch (error) {
       if (error instanceof CatalogError) throw error;
       throw new CatalogError("KILN_CATALOG_BAD_ENTRY", `${where(key)}: ${(error as Error).message}`, {
