@@ -4,6 +4,8 @@ import { ExcelDataset } from "./polars/excel-dataset.js";
 import { IPCDataset } from "./polars/ipc-dataset.js";
 import { JSONDataset } from "./polars/json-dataset.js";
 import { ParquetDataset } from "./polars/parquet-dataset.js";
+import { SQLQueryDataset } from "./sql/sql-query-dataset.js";
+import { SQLTableDataset } from "./sql/sql-table-dataset.js";
 
 /**
  * The dataset types this package brings, by catalog `type:` name. Kedro's `pandas.*` names load the
@@ -20,6 +22,10 @@ export const datasetTypes = {
   "pandas.JSONDataset": JSONDataset,
   "pandas.FeatherDataset": IPCDataset,
   "pandas.ExcelDataset": ExcelDataset,
+  "sql.SQLTableDataset": SQLTableDataset,
+  "sql.SQLQueryDataset": SQLQueryDataset,
+  "pandas.SQLTableDataset": SQLTableDataset,
+  "pandas.SQLQueryDataset": SQLQueryDataset,
 } as const;
 
 /** `@kiln/datasets` as a Kiln plugin: found in a project's dependencies, it registers the types above. */
