@@ -12,7 +12,7 @@ const TYPES: Record<number, string> = {
   20: "int8",
   21: "int2",
   23: "int4",
-  26: "int4",
+  26: "int8", // oid: unsigned 32-bit
   700: "float4",
   701: "float8",
   1700: "numeric",

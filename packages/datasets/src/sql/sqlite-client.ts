@@ -43,7 +43,7 @@ class SqliteClient implements SqlClient {
   async insert(table: string, columns: string[], values: unknown[][], rowsPerStatement = 1): Promise<void> {
     const rows = values[0]?.length ?? 0;
     const perRow = columns.length;
-    const batch = Math.max(1, Math.min(rowsPerStatement, Math.floor(MAX_PARAMS / perRow)));
+    const batch = Math.max(1, Math.min(rowsPerStatement, Math.floor(MAX_PARAMS / perRow), rows));
     const tuple = `(${columns.map(() => "?").join(", ")})`;
     const prefix = `INSERT INTO ${table} (${columns.join(", ")}) VALUES `;
     const full = this.#db.prepare(prefix + Array(batch).fill(tuple).join(", "));
