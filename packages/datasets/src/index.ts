@@ -1,6 +1,7 @@
 /**
  * Tabular datasets for Kiln: Polars DataFrames from CSV, Parquet, JSON, Arrow IPC and Excel files,
- * on local disk, HTTP or S3, with validation on load and save; Vega-Lite charts and PNG/JPEG images.
+ * on local disk, HTTP or S3, and from SQL tables and queries (SQLite, PostgreSQL), with validation
+ * on load and save; Vega-Lite charts and PNG/JPEG images.
  * @packageDocumentation
  */
 export {
@@ -27,10 +28,15 @@ export { IPCDataset } from "./polars/ipc-dataset.js";
 export { JSONDataset } from "./polars/json-dataset.js";
 export { loadPolars, type Polars } from "./polars/load-polars.js";
 export { ParquetDataset } from "./polars/parquet-dataset.js";
+export { type ConnectionTarget, parseConnection, redactConnection } from "./sql/connection.js";
+export { SQL_DATASET_KEYS, SqlDataset, type SqlDatasetConfig } from "./sql/sql-dataset.js";
+export { SQLQueryDataset, type SQLQueryDatasetConfig } from "./sql/sql-query-dataset.js";
+export { SQLTableDataset, type SQLTableDatasetConfig } from "./sql/sql-table-dataset.js";
 export {
   describeValue,
   isDataFrame,
   previewFrame,
+  requireDataFrame,
   TABULAR_DATASET_KEYS,
   TabularDataset,
   type TabularDatasetConfig,
@@ -42,4 +48,10 @@ export {
   parseValidationRules,
   type ValidationRules,
 } from "./validation/rules.js";
-export { findViolations, SHOWN_ROWS, type Violation, validationError } from "./validation/validate-frame.js";
+export {
+  checkFrame,
+  findViolations,
+  SHOWN_ROWS,
+  type Violation,
+  validationError,
+} from "./validation/validate-frame.js";

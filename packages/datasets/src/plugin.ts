@@ -6,6 +6,8 @@ import { ExcelDataset } from "./polars/excel-dataset.js";
 import { IPCDataset } from "./polars/ipc-dataset.js";
 import { JSONDataset } from "./polars/json-dataset.js";
 import { ParquetDataset } from "./polars/parquet-dataset.js";
+import { SQLQueryDataset } from "./sql/sql-query-dataset.js";
+import { SQLTableDataset } from "./sql/sql-table-dataset.js";
 
 /**
  * The dataset types this package brings, by catalog `type:` name. Kedro's `pandas.*` names load the
@@ -22,6 +24,10 @@ export const datasetTypes = {
   "pandas.JSONDataset": JSONDataset,
   "pandas.FeatherDataset": IPCDataset,
   "pandas.ExcelDataset": ExcelDataset,
+  "sql.SQLTableDataset": SQLTableDataset,
+  "sql.SQLQueryDataset": SQLQueryDataset,
+  "pandas.SQLTableDataset": SQLTableDataset,
+  "pandas.SQLQueryDataset": SQLQueryDataset,
   // Plots and images. Kedro's plotly.* hold Plotly figures, which Kiln cannot render: no alias
   // (docs/datasets.md). MatplotlibWriter's (newer: MatplotlibDataset's) job, a chart written as an
   // image file, is ImageDataset's: the node returns renderVegaLite(spec, "png").

@@ -9,7 +9,7 @@ import {
 import type { DataFrame } from "nodejs-polars";
 import { loadPolars, type Polars } from "./polars/load-polars.js";
 import { parseValidationRules, type ValidationRules } from "./validation/rules.js";
-import { findViolations, validationError } from "./validation/validate-frame.js";
+import { checkFrame } from "./validation/validate-frame.js";
 
 /** Catalog keys of every tabular file dataset: the file keys plus `validate`. */
 export const TABULAR_DATASET_KEYS = [...FILE_DATASET_KEYS, "validate"] as const;
@@ -32,6 +32,20 @@ export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return `an array of ${value.length}`;
   if (typeof value === "object") return `an object (${(value as object).constructor?.name ?? "no class"})`;
   return `a ${typeof value}`;
+}
+
+/**
+ * Refuses anything but a DataFrame, naming the dataset type that was given it.
+ * @throws DatasetError `KILN_TABLE_NOT_A_DATAFRAME`
+ */
+export function requireDataFrame(data: unknown, datasetType: string): asserts data is DataFrame {
+  if (!isDataFrame(data)) {
+    throw new DatasetError(
+      "KILN_TABLE_NOT_A_DATAFRAME",
+      `${datasetType} saves a Polars DataFrame, but got ${describeValue(data)}.`,
+      { hint: "Return a DataFrame from the node: pl.DataFrame(columns) or pl.readRecords(rows)." },
+    );
+  }
 }
 
 /**
@@ -114,13 +128,7 @@ export abstract class TabularDataset<TSave = DataFrame> extends FileDataset<Data
   }
 
   protected override async encode(data: TSave): Promise<Uint8Array> {
-    if (!isDataFrame(data)) {
-      throw new DatasetError(
-        "KILN_TABLE_NOT_A_DATAFRAME",
-        `${this.constructor.name} saves a Polars DataFrame, but got ${describeValue(data)}.`,
-        { hint: "Return a DataFrame from the node: pl.DataFrame(columns) or pl.readRecords(rows)." },
-      );
-    }
+    requireDataFrame(data, this.constructor.name);
     const pl = await loadPolars();
     this.checkRules(pl, data, "save");
     return this.writing(() => this.write(pl, data));
@@ -142,9 +150,7 @@ export abstract class TabularDataset<TSave = DataFrame> extends FileDataset<Data
 
   /** Checks the `validate:` rules that apply `when`. @throws DatasetError `KILN_TABLE_VALIDATION` */
   protected checkRules(pl: Polars, df: DataFrame, when: "load" | "save"): void {
-    if (!this.rules?.on.has(when)) return;
-    const violations = findViolations(pl, df, this.rules);
-    if (violations.length > 0) throw validationError(violations, when, this.filepath);
+    checkFrame(pl, df, this.rules, when, this.filepath);
   }
 
   /** The first rows, the schema and the row count. */

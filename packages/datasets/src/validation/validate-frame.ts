@@ -116,12 +116,25 @@ export function findViolations(pl: Polars, df: DataFrame, rules: ValidationRules
   return violations;
 }
 
-/** The error a failed validation raises: every violation, with a few offending rows each. */
-export function validationError(
-  violations: Violation[],
+/**
+ * Checks the `validate:` rules that apply `when` (nothing without rules); `where` names the data in
+ * the message (a file path, a table).
+ * @throws DatasetError `KILN_TABLE_VALIDATION`
+ */
+export function checkFrame(
+  pl: Polars,
+  df: DataFrame,
+  rules: ValidationRules | undefined,
   when: "load" | "save",
-  filepath: string,
-): DatasetError {
+  where: string,
+): void {
+  if (!rules?.on.has(when)) return;
+  const violations = findViolations(pl, df, rules);
+  if (violations.length > 0) throw validationError(violations, when, where);
+}
+
+/** The error a failed validation raises: every violation, with a few offending rows each. */
+export function validationError(violations: Violation[], when: "load" | "save", where: string): DatasetError {
   const lines = violations.map((v) => {
     const head = `  - ${v.column !== undefined ? `column "${v.column}", ` : ""}rule ${v.rule}: ${v.message}`;
     if (v.rows.length === 0) return head;
@@ -131,7 +144,7 @@ export function validationError(
   });
   return new DatasetError(
     "KILN_TABLE_VALIDATION",
-    `${filepath} failed validation on ${when} (${violations.length} rule${violations.length === 1 ? "" : "s"} broken):\n${lines.join("\n")}`,
+    `${where} failed validation on ${when} (${violations.length} rule${violations.length === 1 ? "" : "s"} broken):\n${lines.join("\n")}`,
     {
       hint:
         when === "load"

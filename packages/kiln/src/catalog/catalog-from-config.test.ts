@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createLogger, type LogRecord } from "../logging/index.js";
 import { createCatalog } from "./catalog-from-config.js";
+import { createDefaultRegistry, type DatasetContext } from "./dataset-types.js";
 import { JSONDataset } from "./datasets/json-dataset.js";
 import type { FileDataset } from "./file-dataset.js";
 import { MemoryDataset } from "./memory-dataset.js";
@@ -334,6 +335,24 @@ describe("createCatalog", () => {
       code: "KILN_CATALOG_BAD_ENTRY",
       message: 'Dataset "m": `metadata` must be a mapping.',
     });
+  });
+
+  it("hands dataset classes the project path, for relative paths other than filepath", async () => {
+    class WhereDataset extends MemoryDataset {
+      readonly base: string | undefined;
+      constructor(_config: unknown, context: DatasetContext = {}) {
+        super();
+        this.base = context.projectPath;
+      }
+    }
+    const registry = createDefaultRegistry().register("test.WhereDataset", WhereDataset);
+    const catalog = await createCatalog({
+      logger: quiet,
+      registry,
+      projectPath: dir,
+      catalog: { w: { type: "test.WhereDataset" } },
+    });
+    expect((catalog.get("w") as WhereDataset).base).toBe(dir);
   });
 
   it("adds parameters", async () => {

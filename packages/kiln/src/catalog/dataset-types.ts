@@ -10,10 +10,19 @@ import { TextDataset } from "./datasets/text-dataset.js";
 import { YAMLDataset } from "./datasets/yaml-dataset.js";
 import { MemoryDataset } from "./memory-dataset.js";
 
+/** What the catalog knows beyond a dataset's entry, handed to its constructor as the second argument. */
+export interface DatasetContext {
+  /**
+   * The project folder. The catalog resolves `filepath` against it; datasets resolve other relative
+   * paths with it (a SQLite file in a connection string).
+   */
+  projectPath?: string;
+}
+
 /** How a catalog `type:` becomes a dataset, and which entry keys and args it understands. */
 export interface DatasetType {
   /** Builds the dataset from its catalog entry (without `type`/`versioned`; with `version` when versioned). */
-  create(config: Record<string, unknown>): Dataset;
+  create(config: Record<string, unknown>, context?: DatasetContext): Dataset;
   /** Entry keys it accepts; when absent, any key is passed through unchecked. */
   configKeys?: readonly string[];
   loadArgs?: readonly string[];
@@ -23,11 +32,15 @@ export interface DatasetType {
 }
 
 /** A dataset class whose constructor takes the catalog entry, with optional static key lists. */
-export type DatasetClass = (new (config: any) => Dataset) & Omit<DatasetType, "create">;
+export type DatasetClass = (new (
+  config: any,
+  context?: DatasetContext,
+) => Dataset) &
+  Omit<DatasetType, "create">;
 
 /** Wraps a dataset class as a {@link DatasetType}. */
 export function datasetTypeFromClass(cls: DatasetClass): DatasetType {
-  const type: DatasetType = { create: (config) => new cls(config) };
+  const type: DatasetType = { create: (config, context) => new cls(config, context) };
   for (const key of ["configKeys", "loadArgs", "saveArgs", "kedroOnlyArgs"] as const) {
     if (cls[key] !== undefined) type[key] = cls[key];
   }

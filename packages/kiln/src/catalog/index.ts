@@ -5,6 +5,7 @@ export { type Dataset, type DatasetPreview, isDataset, type MaybePromise } from 
 export {
   createDefaultRegistry,
   type DatasetClass,
+  type DatasetContext,
   type DatasetType,
   DatasetTypeRegistry,
   datasetTypeFromClass,

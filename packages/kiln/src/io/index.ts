@@ -10,5 +10,5 @@ export {
   SUPPORTED_PROTOCOLS,
   splitProtocol,
 } from "./paths.js";
-export { redactUrl } from "./redact.js";
+export { redactUrl, scrubSecrets } from "./redact.js";
 export { S3FileSystem } from "./s3-file-system.js";
