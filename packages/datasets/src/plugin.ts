@@ -1,5 +1,7 @@
 import type { Plugin } from "kiln";
 import { ImageDataset } from "./images/image-dataset.js";
+import { IncrementalDataset } from "./partitions/incremental-dataset.js";
+import { PartitionedDataset } from "./partitions/partitioned-dataset.js";
 import { VegaLiteDataset } from "./plots/vega-lite-dataset.js";
 import { CSVDataset } from "./polars/csv-dataset.js";
 import { ExcelDataset } from "./polars/excel-dataset.js";
@@ -31,6 +33,8 @@ export const datasetTypes = {
   // Plots and images. Kedro's plotly.* hold Plotly figures, which Kiln cannot render: no alias
   // (docs/datasets.md). MatplotlibWriter's (newer: MatplotlibDataset's) job, a chart written as an
   // image file, is ImageDataset's: the node returns renderVegaLite(spec, "png").
+  "partitions.PartitionedDataset": PartitionedDataset,
+  "partitions.IncrementalDataset": IncrementalDataset,
   "plots.VegaLiteDataset": VegaLiteDataset,
   "images.ImageDataset": ImageDataset,
   "pillow.ImageDataset": ImageDataset,

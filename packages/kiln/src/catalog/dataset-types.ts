@@ -17,6 +17,11 @@ export interface DatasetContext {
    * paths with it (a SQLite file in a connection string).
    */
   projectPath?: string;
+  /**
+   * The catalog's dataset types, for datasets that build others from a type name (a folder of
+   * partitions, each one a dataset of the type its entry names).
+   */
+  registry?: DatasetTypeRegistry;
 }
 
 /** How a catalog `type:` becomes a dataset, and which entry keys and args it understands. */
@@ -154,7 +159,9 @@ export class DatasetTypeRegistry {
     if (name !== undefined) return this.#types.get(name)!.type;
     const family = type.replace(/^kedro_datasets\./, "").split(".")[0]!;
     const pkg = PROVIDED_ELSEWHERE[family];
-    if (pkg) throw typeNotInstalled(type, family, pkg, where);
+    // A family with types registered is installed: a name it lacks is a typo, not a missing package.
+    const installed = this.names().some((n) => n.startsWith(`${family}.`));
+    if (pkg && !installed) throw typeNotInstalled(type, family, pkg, where);
     const near = closestMatches(type, this.names());
     throw new CatalogError("KILN_CATALOG_UNKNOWN_TYPE", `${where}: unknown dataset type "${type}".`, {
       hint:
