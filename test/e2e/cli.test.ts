@@ -178,6 +178,47 @@ describe("kiln", () => {
     expect(fromFile.stderr).toContain("Completed 1 of 1 nodes: report");
     const overridden = kiln("run", "--config", "run.yml", "--nodes", "make_data,split_data");
     expect(overridden.stderr).toContain("Completed 2 of 2 nodes: split_data");
+    // Values written as on the command line are parsed as there; kebab-case keys work too.
+    await writeFile(
+      join(project, "run.yml"),
+      "run:\n  nodes: report\n  runner: parallel\n  runner-params: max_workers=1\n",
+    );
+    expect(kiln("run", "--config", "run.yml").stderr).toContain("Completed 1 of 1 nodes: report");
+  });
+
+  it("refuses unknown --config keys with file:line and a close match, before running anything", async () => {
+    await writeFile(join(project, "run.yml"), "run:\n  nodes: report\n  pipelin: line_fit\n");
+    const typo = kiln("run", "--config", "run.yml");
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain(
+      'KILN_CLI_BAD_CONFIG_FILE: --config run.yml:3: unknown key "pipelin" (did you mean "pipeline"?).',
+    );
+    expect(typo.stderr).toContain("The run: keys are the kiln run options: pipeline, pipelines, env,");
+    expect(typo.stderr).not.toContain("Completed");
+    await writeFile(join(project, "run.yml"), "run:\n  fromNode: split_data\n  to-output: [line]\n");
+    const two = kiln("run", "--config", "run.yml");
+    expect(two.code).toBe(2);
+    expect(two.stderr).toContain("--config run.yml has unknown keys:");
+    expect(two.stderr).toContain('  - run.yml:2: unknown key "fromNode" (did you mean "fromNodes"?)');
+    expect(two.stderr).toContain('  - run.yml:3: unknown key "to-output" (did you mean "to-outputs"?)');
+    const missing = kiln("run", "--config", "nope.yml");
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("KILN_CLI_BAD_CONFIG_FILE: Could not read --config nope.yml (ENOENT).");
+  });
+
+  it("renders a malformed --load-versions or --runner-params once, with a hint, and exits 2", () => {
+    const versions = kiln("run", "--load-versions", "line:");
+    expect(versions.code).toBe(2);
+    expect(versions.stderr).toBe(
+      '\nError KILN_CLI_BAD_VALUE: --load-versions expects dataset:version pairs separated by commas, got "line:".\n' +
+        "  e.g. --load-versions regressor:2026-11-23T12.51.11.123Z\n",
+    );
+    const params = kiln("run", "--runner", "parallel", "--runner-params", "max_workers=2,foo");
+    expect(params.code).toBe(2);
+    expect(params.stderr).toBe(
+      '\nError KILN_CLI_BAD_VALUE: --runner-params expects key=value pairs separated by commas, got "foo".\n' +
+        "  e.g. --runner-params max_workers=4\n",
+    );
   });
 
   it("draws a live progress line on a terminal, and none when piped", () => {
