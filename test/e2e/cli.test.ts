@@ -125,6 +125,28 @@ describe("kiln", () => {
     expect(runner.stderr).toContain('Did you mean "parallel"?');
   });
 
+  it("exits 2 for a runner module that does not exist or a parameter a built-in runner does not take", () => {
+    const missing = kiln("run", "--runner", "./nope.js");
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(
+      `KILN_RUNNER_MODULE_NOT_FOUND: The runner module ${join(project, "nope.js")} does not exist`,
+    );
+    expect(missing.stderr).toContain("e.g. --runner ./src/my-runner.ts#MyRunner");
+    expect(missing.stderr).not.toContain("ERR_MODULE_NOT_FOUND");
+    const extensionless = kiln("run", "--runner", "./src/pipelines/line_fit/pipeline");
+    expect(extensionless.stderr).toContain("Did you mean ./src/pipelines/line_fit/pipeline.ts?");
+    const param = kiln("run", "--runner", "parallel", "--runner-params", "max_worker=2");
+    expect(param.code).toBe(2);
+    expect(param.stderr).toContain(
+      'KILN_RUNNER_UNKNOWN_PARAM: The parallel runner has no parameter "max_worker".',
+    );
+    expect(param.stderr).toContain('Did you mean "max_workers"? It takes: max_workers, transfer');
+    expect(param.stderr).not.toContain("Completed");
+    const none = kiln("run", "--runner-params", "max_workers=2");
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('The sequential runner has no parameter "max_workers".');
+  });
+
   it("lists and describes pipelines", () => {
     expect(kiln("registry", "list").stdout).toBe("- __default__\n- line_fit\n");
     const described = kiln("registry", "describe", "line_fit").stdout;
