@@ -4,6 +4,7 @@ import type { KilnError } from "../../errors/index.js";
 import { getDefaultLogger } from "../../logging/index.js";
 import { KilnSession, type SessionRunOptions } from "../../session/index.js";
 import { closestMatches } from "../../utils/index.js";
+import { liveProgress } from "../logging-setup.js";
 import { keyValues, loadVersions, UsageError } from "../parse-args.js";
 
 /** `kiln run`'s options as commander hands them over (or a `--config` file gives them). */
@@ -128,8 +129,13 @@ export async function run(flags: RunFlags, { argv, optionNames }: RunCommandCont
     ...(runtimeParams ? { runtimeParams } : {}),
     logger: getDefaultLogger(),
   });
+  const progress = liveProgress(); // a terminal's live line, cleared before anything else is printed
   try {
-    await session.run(options);
+    try {
+      await session.run(progress ? { ...options, onProgress: progress.update } : options);
+    } finally {
+      progress?.stop();
+    }
     printSaved(session.lastRun?.saved ?? []);
   } finally {
     await session.close(); // removes an extracted --conf-source archive
