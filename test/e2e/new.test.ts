@@ -74,7 +74,9 @@ describe("kiln new", { timeout: TIMEOUT }, () => {
       expect(existsSync(join(demo, "data", layer, ".gitkeep"))).toBe(true);
     for (const path of ["conf/local/credentials.yml", "conf/logging.yml", "notebooks", "src/settings.ts"])
       expect(existsSync(join(demo, path)), path).toBe(true);
-    expect(await readFile(join(demo, ".gitignore"), "utf8")).toContain("conf/local/**");
+    const gitignore = await readFile(join(demo, ".gitignore"), "utf8");
+    expect(gitignore).toContain("conf/local/**");
+    expect(gitignore).toMatch(/^dist\/$/m); // where kiln package writes its archives
     const pkg = JSON.parse(await readFile(join(demo, "package.json"), "utf8"));
     expect(pkg.kiln).toMatchObject({ projectName: "demo", sourceDir: "src" });
     expect(pkg.dependencies.kiln).toBe(`file:${join(repo, "packages/kiln")}`);
