@@ -178,9 +178,13 @@ pipelineCommand
   );
 
 // A command the core does not have may come from a plugin: only then are the project's plugins
-// loaded, so built-in commands stay fast.
+// loaded, so built-in commands stay fast. The top-level help lists plugin commands too, when a quick
+// look at the project says it may have plugins.
 const first = process.argv[2];
-if (first !== undefined && !first.startsWith("-") && !program.commands.some((c) => c.name() === first)) {
+const pluginCommand =
+  first !== undefined && !first.startsWith("-") && !program.commands.some((c) => c.name() === first);
+const topLevelHelp = first === undefined || first === "--help" || first === "-h";
+if (pluginCommand || (topLevelHelp && (await import("./project-plugins.js")).mayHavePlugins(process.cwd()))) {
   const { addPluginCommands } = await import("./plugin-commands.js");
   await addPluginCommands(program);
 }
