@@ -1,4 +1,4 @@
-import { isAbsolute, join, relative, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { createCatalog, createDefaultRegistry, type DataCatalog, generateVersion } from "../catalog/index.js";
 import {
   type ConfigDocument,
@@ -26,7 +26,7 @@ import {
 } from "../project/index.js";
 import type { RunProgress, RunResult } from "../runner/index.js";
 import { gitInfo } from "./git-info.js";
-import { appendRunRecord, type RunRecord } from "./run-record.js";
+import { appendRunRecord, pathForRecord, type RunRecord } from "./run-record.js";
 import { createRunner } from "./runner-factory.js";
 
 /** Options of {@link KilnSession.create}. */
@@ -143,13 +143,6 @@ export class KilnSession {
   /** The folder config is read from (an archive's extracted copy for an archive). */
   get confSource(): string {
     return this.#conf.path;
-  }
-
-  /** The conf source as given (an archive, not its extracted copy), relative to the project when inside it. */
-  #recordedConfSource(): string {
-    const given = resolve(this.project.root, this.options.confSource ?? this.settings.confSource ?? "conf");
-    const inside = relative(this.project.root, given);
-    return inside && !inside.startsWith("..") && !isAbsolute(inside) ? inside : given;
   }
 
   /** The run records file. */
@@ -335,7 +328,11 @@ export class KilnSession {
         command: options.command ?? null,
         options: recordedOptions,
         runtimeParams: this.options.runtimeParams ?? {},
-        confSource: this.#recordedConfSource(),
+        // As given (an archive, not its extracted copy).
+        confSource: pathForRecord(
+          this.project.root,
+          resolve(this.project.root, this.options.confSource ?? this.settings.confSource ?? "conf"),
+        ),
         saved,
         nodes: [...timings].map(([name, t]) => ({
           name,

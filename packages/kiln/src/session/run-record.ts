@@ -1,5 +1,5 @@
 import { appendFile, mkdir, readFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { dirname, isAbsolute, relative } from "node:path";
 
 /** What the session store keeps of one run: tracking and the viz read these. Fields: docs/runs.md. */
 export interface RunRecord {
@@ -28,6 +28,12 @@ export interface RunRecord {
   /** Persisted datasets this run saved: where, and which version. */
   saved: Array<{ dataset: string; filepath: string; version: string | null }>;
   error: { code: string | null; message: string } | null;
+}
+
+/** An absolute path as a record keeps it: relative to the project when inside it, else as it is. */
+export function pathForRecord(projectRoot: string, path: string): string {
+  const inside = relative(projectRoot, path);
+  return inside && !inside.startsWith("..") && !isAbsolute(inside) ? inside : path;
 }
 
 /** Appends one run to a JSON-lines file (one object per line, so concurrent runs never interleave a line). */
