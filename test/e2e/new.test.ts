@@ -133,7 +133,8 @@ describe("kiln new", { timeout: TIMEOUT }, () => {
   it("lists the starters", async () => {
     const list = await kiln(work, "starter", "list");
     expect(list.code).toBe(0);
-    expect(list.stdout).toMatch(/^default {2}The base project/m);
+    expect(list.stdout).toMatch(/^default +The base project/m);
+    expect(list.stdout).toMatch(/^spaceflights +Kedro's spaceflights tutorial in Kiln/m);
   });
 
   it("exits 2 for a bad name, an existing folder, an unknown starter or a bad --example", async () => {

@@ -178,6 +178,7 @@ describe("starters", () => {
     expect(starters.map((s) => [s.name, s.description])).toEqual([
       ["default", expect.stringContaining("base project")],
       ["alpha", "Alpha things"],
+      ["spaceflights", expect.stringContaining("Kedro's spaceflights tutorial")],
     ]);
   });
 
