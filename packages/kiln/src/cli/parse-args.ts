@@ -50,7 +50,7 @@ export function keyValues(value: string, flag: string): Record<string, unknown> 
 }
 
 /** `name:version,name2:version2` → `{ name: version, … }` (Kedro's `--load-versions`). */
-export function loadVersions(value: string, flag = "--load-versions"): Record<string, string> {
+export function loadVersions(value: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const pair of value
     .split(",")
@@ -60,7 +60,7 @@ export function loadVersions(value: string, flag = "--load-versions"): Record<st
     if (colon <= 0 || colon === pair.length - 1) {
       throw new UsageError(
         "KILN_CLI_BAD_VALUE",
-        `${flag} expects dataset:version pairs separated by commas, got "${pair}".`,
+        `--load-versions expects dataset:version pairs separated by commas, got "${pair}".`,
         {
           hint: "e.g. --load-versions regressor:2026-11-23T12.51.11.123Z",
         },
