@@ -153,6 +153,28 @@ describe("kiln", () => {
     expect(runner.stderr).toContain('Did you mean "parallel"?');
   });
 
+  it("exits 2 for a runner module that does not exist or a parameter a built-in runner does not take", () => {
+    const missing = kiln("run", "--runner", "./nope.js");
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(
+      `KILN_RUNNER_MODULE_NOT_FOUND: The runner module ${join(project, "nope.js")} does not exist`,
+    );
+    expect(missing.stderr).toContain("e.g. --runner ./src/my-runner.ts#MyRunner");
+    expect(missing.stderr).not.toContain("ERR_MODULE_NOT_FOUND");
+    const extensionless = kiln("run", "--runner", "./src/pipelines/line_fit/pipeline");
+    expect(extensionless.stderr).toContain("Did you mean ./src/pipelines/line_fit/pipeline.ts?");
+    const param = kiln("run", "--runner", "parallel", "--runner-params", "max_worker=2");
+    expect(param.code).toBe(2);
+    expect(param.stderr).toContain(
+      'KILN_RUNNER_UNKNOWN_PARAM: The parallel runner has no parameter "max_worker".',
+    );
+    expect(param.stderr).toContain('Did you mean "max_workers"? It takes: max_workers, transfer');
+    expect(param.stderr).not.toContain("Completed");
+    const none = kiln("run", "--runner-params", "max_workers=2");
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('The sequential runner has no parameter "max_workers".');
+  });
+
   it("lists and describes pipelines", () => {
     expect(kiln("registry", "list").stdout).toBe("- __default__\n- line_fit\n");
     const described = kiln("registry", "describe", "line_fit").stdout;
@@ -289,6 +311,47 @@ describe("kiln", () => {
     expect(fromFile.stderr).toContain("Completed 1 of 1 nodes: report");
     const overridden = kiln("run", "--config", "run.yml", "--nodes", "make_data,split_data");
     expect(overridden.stderr).toContain("Completed 2 of 2 nodes: split_data");
+    // Values written as on the command line are parsed as there; kebab-case keys work too.
+    await writeFile(
+      join(project, "run.yml"),
+      "run:\n  nodes: report\n  runner: parallel\n  runner-params: max_workers=1\n",
+    );
+    expect(kiln("run", "--config", "run.yml").stderr).toContain("Completed 1 of 1 nodes: report");
+  });
+
+  it("refuses unknown --config keys with file:line and a close match, before running anything", async () => {
+    await writeFile(join(project, "run.yml"), "run:\n  nodes: report\n  pipelin: line_fit\n");
+    const typo = kiln("run", "--config", "run.yml");
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain(
+      'KILN_CLI_BAD_CONFIG_FILE: --config run.yml:3: unknown key "pipelin" (did you mean "pipeline"?).',
+    );
+    expect(typo.stderr).toContain("The run: keys are the kiln run options: pipeline, pipelines, env,");
+    expect(typo.stderr).not.toContain("Completed");
+    await writeFile(join(project, "run.yml"), "run:\n  fromNode: split_data\n  to-output: [line]\n");
+    const two = kiln("run", "--config", "run.yml");
+    expect(two.code).toBe(2);
+    expect(two.stderr).toContain("--config run.yml has unknown keys:");
+    expect(two.stderr).toContain('  - run.yml:2: unknown key "fromNode" (did you mean "fromNodes"?)');
+    expect(two.stderr).toContain('  - run.yml:3: unknown key "to-output" (did you mean "to-outputs"?)');
+    const missing = kiln("run", "--config", "nope.yml");
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("KILN_CLI_BAD_CONFIG_FILE: Could not read --config nope.yml (ENOENT).");
+  });
+
+  it("renders a malformed --load-versions or --runner-params once, with a hint, and exits 2", () => {
+    const versions = kiln("run", "--load-versions", "line:");
+    expect(versions.code).toBe(2);
+    expect(versions.stderr).toBe(
+      '\nError KILN_CLI_BAD_VALUE: --load-versions expects dataset:version pairs separated by commas, got "line:".\n' +
+        "  e.g. --load-versions regressor:2026-11-23T12.51.11.123Z\n",
+    );
+    const params = kiln("run", "--runner", "parallel", "--runner-params", "max_workers=2,foo");
+    expect(params.code).toBe(2);
+    expect(params.stderr).toBe(
+      '\nError KILN_CLI_BAD_VALUE: --runner-params expects key=value pairs separated by commas, got "foo".\n' +
+        "  e.g. --runner-params max_workers=4\n",
+    );
   });
 
   it("draws a live progress line on a terminal, and none when piped", () => {

@@ -1,51 +1,15 @@
 // `kiln new` end to end: the real binary makes a project, `npm install` installs it (kiln from this
 // checkout by its file: path, the rest from the registry), and the project's own tests, type check
 // and `kiln run` pass. One install, reused by every case.
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { exec, kiln, type Result, repo } from "./kiln-process.js";
 
-const repo = fileURLToPath(new URL("../..", import.meta.url));
-const bin = join(repo, "packages/kiln/bin/kiln.js");
 const TIMEOUT = 240_000;
 
-// Variables npm sets for its own scripts would point a nested npm at this repository.
-const env = Object.fromEntries(
-  Object.entries(process.env).filter(
-    ([key]) => !/^(npm_(package|lifecycle|config_(local_prefix|workspaces?))|INIT_CWD$)/i.test(key),
-  ),
-);
-env.KILN_ENV = "";
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  /** Both streams, for failure messages. */
-  output: string;
-}
-
-function exec(command: string, args: string[], cwd: string): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, shell: process.platform === "win32" });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr, output: `${stdout}\n${stderr}` }));
-  });
-}
-
-const kiln = (cwd: string, ...args: string[]) => exec(process.execPath, [bin, ...args], cwd);
 const npm = (cwd: string, ...args: string[]) => exec("npm", args, cwd);
 const npx = (cwd: string, ...args: string[]) => exec("npx", args, cwd);
 
@@ -74,7 +38,9 @@ describe("kiln new", { timeout: TIMEOUT }, () => {
       expect(existsSync(join(demo, "data", layer, ".gitkeep"))).toBe(true);
     for (const path of ["conf/local/credentials.yml", "conf/logging.yml", "notebooks", "src/settings.ts"])
       expect(existsSync(join(demo, path)), path).toBe(true);
-    expect(await readFile(join(demo, ".gitignore"), "utf8")).toContain("conf/local/**");
+    const gitignore = await readFile(join(demo, ".gitignore"), "utf8");
+    expect(gitignore).toContain("conf/local/**");
+    expect(gitignore).toMatch(/^dist\/$/m); // where kiln package writes its archives
     const pkg = JSON.parse(await readFile(join(demo, "package.json"), "utf8"));
     expect(pkg.kiln).toMatchObject({ projectName: "demo", sourceDir: "src" });
     expect(pkg.dependencies.kiln).toBe(`file:${join(repo, "packages/kiln")}`);

@@ -111,6 +111,31 @@ describe("plugins from the project's dependencies", () => {
     expect(kiln("info").stdout).toContain("plugins: audit");
   });
 
+  it("list their commands in kiln --help and kiln help, as the built-in ones", async () => {
+    for (const args of [["--help"], ["-h"], ["help"]]) {
+      const help = kiln(...args);
+      expect(help.status, args.join(" ")).toBe(0);
+      expect(help.stdout).toMatch(/^ {2}audit \[options\] +show the audit log$/m);
+      expect(help.stdout).toMatch(/^ {2}run \[options\] /m);
+    }
+    // Commands of plugins the project's settings declare count too.
+    const settings = join(project, "src/settings.ts");
+    const original = await readFile(settings, "utf8");
+    const hello = [
+      "const hello = {",
+      '  name: "hello",',
+      '  commands: [(program: any) => program.command("hello").description("say hello")],',
+      "};",
+      "export default defineSettings({ plugins: [hello], datasetTypes",
+    ].join("\n");
+    await writeFile(settings, original.replace("export default defineSettings({ datasetTypes", hello));
+    try {
+      expect(kiln("--help").stdout).toMatch(/^ {2}hello +say hello$/m);
+    } finally {
+      await writeFile(settings, original);
+    }
+  });
+
   it("bring dataset types, as the project's settings do", async () => {
     await mkdir(join(project, "data/08_reporting"), { recursive: true });
     await writeFile(

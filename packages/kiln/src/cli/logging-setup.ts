@@ -9,6 +9,7 @@ import {
   type LogRecord,
   setDefaultLogger,
 } from "../logging/index.js";
+import { ProgressLine } from "./progress-line.js";
 
 /** Global output options every command takes. */
 export interface OutputOptions {
@@ -31,39 +32,23 @@ const formatLine = (record: LogRecord) => {
 
 const plainSink = (record: LogRecord) => void process.stderr.write(formatLine(record));
 
-/**
- * For a terminal: the usual lines, plus one live line at the bottom while a pipeline runs
- * (`[3/10 nodes] 1.2 s`), redrawn in place and cleared before each log line.
- */
-function terminalSink(): (record: LogRecord) => void {
-  const clear = "\r\x1b[2K";
-  let progress: { done: number; total: number; started: number } | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  const draw = () => {
-    if (!progress) return;
-    const elapsed = ((performance.now() - progress.started) / 1000).toFixed(1);
-    process.stderr.write(`${clear}[${progress.done}/${progress.total} nodes] ${elapsed} s`);
-  };
+/** For a terminal: the usual lines, with the live progress line erased before each and redrawn after. */
+function terminalSink(line: ProgressLine): (record: LogRecord) => void {
   return (record) => {
-    if (progress) process.stderr.write(clear);
+    line.clear();
     process.stderr.write(formatLine(record));
-    const f = record.fields;
-    if (f?.event === "node_completed" && typeof f.total === "number" && typeof f.completed === "number") {
-      progress ??= { done: 0, total: f.total, started: performance.now() };
-      progress.done = f.completed;
-      if (!timer) {
-        timer = setInterval(draw, 250);
-        timer.unref();
-      }
-    }
-    if (f?.event === "pipeline_completed" || f?.event === "node_failed") {
-      clearInterval(timer);
-      timer = undefined;
-      progress = undefined;
-      return;
-    }
-    draw();
+    line.draw();
   };
+}
+
+let progressLine: ProgressLine | undefined;
+
+/**
+ * The live progress line for `kiln run` (feed it the run's progress, `stop()` it when the run ends);
+ * undefined when stderr is not a terminal, the format is JSON, or info lines are not shown (`--quiet`).
+ */
+export function liveProgress(): ProgressLine | undefined {
+  return progressLine;
 }
 
 /** `conf/logging.yml` of the project around the working directory: `level` and `format`. */
@@ -99,7 +84,10 @@ export function setUpLogging(options: OutputOptions): Logger {
   const fromFile = projectLogging();
   const level: LogLevel = options.verbose ? "debug" : options.quiet ? "warn" : (fromFile.level ?? "info");
   const format = options.logFormat ?? fromFile.format ?? "text";
-  const sink = format === "json" ? jsonSink : process.stderr.isTTY ? terminalSink() : plainSink;
+  const terminal = format === "text" && process.stderr.isTTY === true;
+  progressLine =
+    terminal && (level === "debug" || level === "info") ? new ProgressLine(process.stderr) : undefined;
+  const sink = format === "json" ? jsonSink : progressLine ? terminalSink(progressLine) : plainSink;
   const logger = createLogger({ level, sink });
   setDefaultLogger(logger);
   return logger;

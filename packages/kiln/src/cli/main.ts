@@ -3,7 +3,7 @@
 // so `kiln --help` stays fast.
 import { Command, CommanderError, Option } from "commander";
 import { kilnVersion } from "../utils/index.js";
-import { commaList, keyValues, loadVersions } from "./parse-args.js";
+import { commaList, joined } from "./parse-args.js";
 
 const program = new Command("kiln")
   .description("Reproducible ML and data pipelines in TypeScript.")
@@ -53,18 +53,18 @@ program
   .option("-t, --tags <tags>", "run nodes with any of these tags", list)
   .option("--namespaces <namespaces>", "run nodes in these namespaces", list)
   .option("-r, --runner <runner>", "sequential, concurrent, parallel or a module path")
-  .option("--runner-params <k=v,...>", "runner options, e.g. max_workers=4", (v: string) =>
-    keyValues(v, "--runner-params"),
-  )
-  .option("--load-versions <name:version,...>", "load these dataset versions", loadVersions)
+  // Parsed by the command, so a malformed value is reported like every other usage error.
+  .option("--runner-params <k=v,...>", "runner options, e.g. max_workers=4", joined)
+  .option("--load-versions <name:version,...>", "load these dataset versions", joined)
   .option("-p, --params <a.b=1,...>", "override parameters (values typed as YAML scalars)")
   .option("--conf-source <path>", "the conf folder, or a .tar.gz, .tgz or .zip of it")
   .option("--only-missing-outputs", "skip nodes whose persisted outputs exist")
   .option("-c, --config <file>", "read options from the run: section of a YAML file (flags win)")
   .action(
-    action(async (flags: Record<string, unknown>) => {
+    action(async (flags: Record<string, unknown>, command: Command) => {
       const { run } = await import("./commands/run.js");
-      await run(flags, process.argv.slice(2));
+      const optionNames = command.options.map((o) => o.attributeName());
+      await run(flags, { argv: process.argv.slice(2), optionNames });
     }),
   );
 
@@ -182,9 +182,13 @@ pipelineCommand
   );
 
 // A command the core does not have may come from a plugin: only then are the project's plugins
-// loaded, so built-in commands stay fast.
+// loaded, so built-in commands stay fast. The top-level help lists plugin commands too, when a quick
+// look at the project says it may have plugins.
 const first = process.argv[2];
-if (first !== undefined && !first.startsWith("-") && !program.commands.some((c) => c.name() === first)) {
+const pluginCommand =
+  first !== undefined && !first.startsWith("-") && !program.commands.some((c) => c.name() === first);
+const topLevelHelp = first === undefined || first === "--help" || first === "-h";
+if (pluginCommand || (topLevelHelp && (await import("./project-plugins.js")).mayHavePlugins(process.cwd()))) {
   const { addPluginCommands } = await import("./plugin-commands.js");
   await addPluginCommands(program);
 }

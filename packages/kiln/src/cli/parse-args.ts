@@ -14,6 +14,11 @@ export function commaList(value: string, previous: string[] = []): string[] {
   ];
 }
 
+/** Joins the values of a flag given several times (`--runner-params a=1 --runner-params b=2`). */
+export function joined(value: string, previous?: string): string {
+  return previous === undefined ? value : `${previous},${value}`;
+}
+
 /** `k=v,k2=v2` → `{ k: "v", k2: v2 }`, numbers and booleans typed. */
 export function keyValues(value: string, flag: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -55,7 +60,7 @@ export function loadVersions(value: string): Record<string, string> {
     if (colon <= 0 || colon === pair.length - 1) {
       throw new UsageError(
         "KILN_CLI_BAD_VALUE",
-        `--load-versions expects dataset:version pairs, got "${pair}".`,
+        `--load-versions expects dataset:version pairs separated by commas, got "${pair}".`,
         {
           hint: "e.g. --load-versions regressor:2026-11-23T12.51.11.123Z",
         },

@@ -5,5 +5,6 @@ export { DEFAULT_CONFIG_PATTERNS } from "./config-patterns.js";
 export { type ConfigLocation, formatLocation, RUNTIME_PARAMS_SOURCE } from "./location.js";
 export { MASK, maskSecrets } from "./mask-secrets.js";
 export type { MergeStrategy } from "./merge.js";
+export { type ParsedConfigFile, parseConfigFile } from "./parse-config-file.js";
 export { parseRuntimeParams } from "./runtime-params.js";
 export { type ValidateParametersOptions, validateParameters } from "./validate-parameters.js";

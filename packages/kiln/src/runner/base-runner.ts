@@ -73,6 +73,7 @@ export abstract class BaseRunner implements Runner {
    */
   async run(pipeline: Pipeline, catalog: DataCatalog, options: RunOptions = {}): Promise<RunResult> {
     const log = this.logger;
+    const progress = options.onProgress;
     const hooks = options.hooks ?? new HookManager();
     const runId = options.runId ?? randomUUID();
     const runCatalog = catalog.shallowCopy();
@@ -119,9 +120,11 @@ export abstract class BaseRunner implements Runner {
       };
       return async (node: Node) => {
         const t0 = performance.now();
+        progress?.({ event: "node_started", node: node.name });
         try {
           await runNodeTask(node, env);
         } catch (error) {
+          progress?.({ event: "node_failed", node: node.name, durationMs: performance.now() - t0 });
           throw new NodeFailure(node, error);
         }
         for (const input of node.inputs) {
@@ -132,8 +135,9 @@ export abstract class BaseRunner implements Runner {
             await runCatalog.release(input);
         }
         completed++;
+        const ms = performance.now() - t0;
+        progress?.({ event: "node_completed", node: node.name, durationMs: ms, completed, total });
         if (log.isEnabled("info")) {
-          const ms = performance.now() - t0;
           log.info(`Completed ${completed} of ${total} nodes: ${node.name} (${formatMs(ms)})`, {
             event: "node_completed",
             node: node.name,
@@ -145,6 +149,7 @@ export abstract class BaseRunner implements Runner {
       };
     };
 
+    progress?.({ event: "pipeline_started", total });
     try {
       await this.withExecutor(toRun, runCatalog, (execute) => this.runNodes(toRun, runNode(execute), done));
     } catch (error) {

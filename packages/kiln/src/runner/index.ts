@@ -3,6 +3,6 @@ export { ConcurrentRunner, type ConcurrentRunnerOptions } from "./concurrent-run
 export { nodesWithMissingOutputs } from "./missing-outputs.js";
 export { ParallelRunner, type ParallelRunnerOptions } from "./parallel-runner.js";
 export { isPersisted, nodesToResumeFrom, resumeMessage } from "./resume.js";
-export type { Runner, RunOptions, RunResult } from "./runner.js";
+export type { Runner, RunOptions, RunProgress, RunResult } from "./runner.js";
 export { SequentialRunner } from "./sequential-runner.js";
 export type { PipelineSource } from "./worker-protocol.js";

@@ -15,7 +15,19 @@ export interface RunOptions {
   pipelineName?: string;
   /** More fields for hooks' `runParams` (CLI options, env, …). */
   runParams?: Record<string, unknown>;
+  /** Told as the run goes (progress displays, run records); called synchronously, must not throw. */
+  onProgress?: (progress: RunProgress) => void;
 }
+
+/**
+ * What a run reports as it goes. A node's `durationMs` covers loading its inputs, running it, saving
+ * its outputs and releasing data it was the last reader of: what its "Completed" log line shows.
+ */
+export type RunProgress =
+  | { event: "pipeline_started"; total: number }
+  | { event: "node_started"; node: string }
+  | { event: "node_completed"; node: string; durationMs: number; completed: number; total: number }
+  | { event: "node_failed"; node: string; durationMs: number };
 
 /** Free outputs of the pipeline that its nodes produced in this run, by dataset name. */
 export type RunResult = Record<string, unknown>;

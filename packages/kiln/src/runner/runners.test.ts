@@ -6,7 +6,14 @@ import { createLogger, type LogRecord } from "../logging/index.js";
 import { node, pipeline } from "../pipeline/index.js";
 import { diamond } from "./__fixtures__/pipelines.js";
 import { RecordingDataset } from "./__fixtures__/recording-dataset.js";
-import { ConcurrentRunner, NodeRunError, ParallelRunner, type Runner, SequentialRunner } from "./index.js";
+import {
+  ConcurrentRunner,
+  NodeRunError,
+  ParallelRunner,
+  type Runner,
+  type RunProgress,
+  SequentialRunner,
+} from "./index.js";
 
 const quiet = createLogger({ level: "silent" });
 const source = { module: new URL("./__fixtures__/pipelines.ts", import.meta.url).href, export: "diamond" };
@@ -115,6 +122,31 @@ describe.each(runners)("%s", (name, make) => {
     expect(events).toEqual([]);
   });
 
+  it("reports progress: the start, each node's start and end, with the duration its log line shows", async () => {
+    const progress: RunProgress[] = [];
+    const lines: LogRecord[] = [];
+    const logger = createLogger({ level: "info", sink: (r) => void lines.push(r) });
+    const runner =
+      name === "SequentialRunner"
+        ? new SequentialRunner({ logger })
+        : name === "ConcurrentRunner"
+          ? new ConcurrentRunner({ logger })
+          : new ParallelRunner({ logger, maxWorkers: 2, source });
+    await runner.run(diamond(), new DataCatalog({ a: new MemoryDataset(1) }), {
+      onProgress: (p) => void progress.push(p),
+    });
+    expect(progress[0]).toEqual({ event: "pipeline_started", total: 4 });
+    const completed = progress.filter((p) => p.event === "node_completed");
+    expect(completed.map((p) => p.completed)).toEqual([1, 2, 3, 4]);
+    for (const p of completed) {
+      const started = progress.findIndex((q) => q.event === "node_started" && q.node === p.node);
+      expect(started).toBeGreaterThan(0);
+      expect(started).toBeLessThan(progress.indexOf(p));
+      const line = lines.find((l) => l.fields?.event === "node_completed" && l.fields.node === p.node);
+      expect(line?.fields?.durationMs).toBe(p.durationMs);
+    }
+  });
+
   it("releases intermediate data after its last reader, keeps data given in memory", async () => {
     const b = new RecordingDataset<number>();
     const a = new MemoryDataset(2);
@@ -161,6 +193,11 @@ describe("failures", () => {
       expect(e.hint).toContain('--from-nodes "three"');
       expect((e.cause as Error).message).toBe("bad value 4");
       expect(events.slice(-2)).toEqual(["onNodeError:four", "onPipelineError"]);
+      const progress: RunProgress[] = [];
+      await make()
+        .run(failing(), catalog, { onProgress: (p) => void progress.push(p) })
+        .catch(() => undefined);
+      expect(progress.at(-1)).toMatchObject({ event: "node_failed", node: "four" });
       expect(events).not.toContain("afterPipelineRun");
     },
   );

@@ -4,9 +4,10 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { makeZip } from "../config/__fixtures__/zip-writer.js";
-import { createLogger } from "../logging/index.js";
+import { createLogger, type LogRecord } from "../logging/index.js";
 import { Pipeline } from "../pipeline/index.js";
 import { bootstrapProject } from "./bootstrap-project.js";
+import { readRunRecords } from "./run-record.js";
 
 let root: string;
 const logger = createLogger({ level: "silent" });
@@ -77,5 +78,31 @@ describe("bootstrapProject", () => {
       code: "KILN_CONFIG_BAD_ARCHIVE",
       message: expect.stringContaining(join(root, "conf.tgz")),
     });
+  });
+
+  it("records runtime params, the conf source and node times equal to the log lines'", async () => {
+    await write({ "conf/local/credentials.yml": "db:\n  password: canary-7d1e\n" });
+    const lines: LogRecord[] = [];
+    const logging = createLogger({ level: "info", sink: (r) => void lines.push(r) });
+    const { session } = await bootstrapProject(root, { runtimeParams: { x: 4 }, logger: logging });
+    await session.run({ pipeline: "double" });
+    const [record] = await readRunRecords(session.storePath);
+    expect(record).toMatchObject({
+      pipeline: "double",
+      env: "local",
+      runtimeParams: { x: 4 },
+      confSource: "conf",
+      options: { pipeline: "double" },
+    });
+    const logged = lines.find((l) => l.fields?.event === "node_completed")!;
+    expect(record!.nodes).toEqual([
+      {
+        name: "double",
+        status: "success",
+        durationMs: Math.round((logged.fields!.durationMs as number) * 1000) / 1000,
+      },
+    ]);
+    expect(JSON.stringify(record)).not.toContain("canary-7d1e");
+    await session.close();
   });
 });

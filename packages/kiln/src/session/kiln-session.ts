@@ -30,9 +30,9 @@ import {
   registryFile,
   selectPipeline,
 } from "../project/index.js";
-import type { RunResult } from "../runner/index.js";
+import type { RunProgress, RunResult } from "../runner/index.js";
 import { gitInfo } from "./git-info.js";
-import { appendRunRecord, type RunRecord } from "./run-record.js";
+import { appendRunRecord, pathForRecord, type RunRecord } from "./run-record.js";
 import { createRunner } from "./runner-factory.js";
 
 /** Options of {@link KilnSession.create}. */
@@ -71,6 +71,8 @@ export interface SessionRunOptions {
   onlyMissingOutputs?: boolean;
   /** The command line, recorded and used in the resume suggestion. */
   command?: string;
+  /** Told as the run goes (the CLI's progress line); not recorded. Called synchronously, must not throw. */
+  onProgress?: (progress: RunProgress) => void;
 }
 
 /** A project's configuration, loaded for one environment. */
@@ -272,17 +274,25 @@ export class KilnSession {
     const pipelineName = options.pipelines?.length
       ? options.pipelines.join(",")
       : (options.pipeline ?? DEFAULT_PIPELINE);
-    const timings = new Map<string, { started: number; durationMs: number; status: "success" | "failed" }>();
+    const { onProgress, ...recordedOptions } = options;
+    // A node's time is what its log line shows (load, run, save), as the runner measures it.
+    const timings = new Map<string, { started: number; durationMs?: number; status: "success" | "failed" }>();
+    const progress = (p: RunProgress) => {
+      if (p.event === "node_started") timings.set(p.node, { started: performance.now(), status: "failed" });
+      else if (p.event === "node_completed" || p.event === "node_failed") {
+        const t = timings.get(p.node);
+        if (t)
+          Object.assign(t, {
+            durationMs: p.durationMs,
+            status: p.event === "node_completed" ? "success" : "failed",
+          });
+      }
+      onProgress?.(p);
+    };
     const saved: RunRecord["saved"] = [];
     const recorder: Plugin = {
       name: "kiln-session-recorder",
       hooks: {
-        beforeNodeRun: ({ node }) =>
-          void timings.set(node.name, { started: performance.now(), durationMs: 0, status: "success" }),
-        afterNodeRun: ({ node }) => {
-          const t = timings.get(node.name);
-          if (t) t.durationMs = performance.now() - t.started;
-        },
         afterDatasetSaved: ({ datasetName }) => {
           // Datasets the runner created in memory live only in its own copy of the catalog.
           if (!catalog?.has(datasetName)) return;
@@ -290,10 +300,6 @@ export class KilnSession {
           if (typeof described.filepath !== "string") return; // not a file anyone can open
           const version = (described.version as { save?: string } | undefined)?.save ?? null;
           saved.push({ dataset: datasetName, filepath: described.filepath, version });
-        },
-        onNodeError: ({ node }) => {
-          const t = timings.get(node.name);
-          if (t) Object.assign(t, { durationMs: performance.now() - t.started, status: "failed" });
         },
       },
     };
@@ -321,7 +327,8 @@ export class KilnSession {
         pipelineName,
         onlyMissingOutputs: options.onlyMissingOutputs ?? false,
         ...(options.command ? { command: options.command } : {}),
-        runParams: { env: this.env, project: this.project.name, ...(options as Record<string, unknown>) },
+        runParams: { env: this.env, project: this.project.name, ...recordedOptions },
+        onProgress: progress,
       });
     } catch (e) {
       error = e;
@@ -338,12 +345,18 @@ export class KilnSession {
         durationMs: Date.now() - started,
         git: (await git) ?? null,
         command: options.command ?? null,
-        options: { ...options },
+        options: recordedOptions,
+        runtimeParams: this.options.runtimeParams ?? {},
+        // As given (an archive, not its extracted copy).
+        confSource: pathForRecord(
+          this.project.root,
+          resolve(this.project.root, this.options.confSource ?? this.settings.confSource ?? "conf"),
+        ),
         saved,
         nodes: [...timings].map(([name, t]) => ({
           name,
           status: t.status,
-          durationMs: Math.round(t.durationMs * 1000) / 1000,
+          durationMs: Math.round((t.durationMs ?? performance.now() - t.started) * 1000) / 1000,
         })),
         error:
           error === undefined

@@ -1,3 +1,5 @@
+import { existsSync, readdirSync } from "node:fs";
+import { basename, dirname, isAbsolute, resolve } from "node:path";
 import { RunnerError } from "../errors/index.js";
 import type { Logger } from "../logging/index.js";
 import {
@@ -7,20 +9,98 @@ import {
   type Runner,
   SequentialRunner,
 } from "../runner/index.js";
-import { didYouMean, importModule } from "../utils/index.js";
+import { closestMatches, didYouMean, importModule } from "../utils/index.js";
 
-const BUILT_IN = ["sequential", "concurrent", "parallel"];
+/** The built-in runners and the `--runner-params` each takes (snake_case, as on the command line). */
+const BUILT_IN: Record<string, string[]> = {
+  sequential: [],
+  concurrent: ["max_concurrency"],
+  parallel: ["max_workers", "transfer"],
+};
+
+const camelCase = (key: string) => key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+const snakeCase = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /** `max_workers` → `maxWorkers`: runner params come from the command line in Kedro's snake_case. */
 function camel(params: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(params).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v]),
+  return Object.fromEntries(Object.entries(params).map(([k, v]) => [camelCase(k), v]));
+}
+
+/** Refuses params a built-in runner does not take, which would otherwise be dropped without a word. */
+function checkBuiltInParams(runner: string, params: Record<string, unknown>): void {
+  const takes = BUILT_IN[runner]!;
+  const unknown = Object.keys(params).filter((key) => !takes.includes(snakeCase(key)));
+  if (unknown.length === 0) return;
+  const near = unknown.flatMap((key) => closestMatches(snakeCase(key), takes, 1));
+  throw new RunnerError(
+    "KILN_RUNNER_UNKNOWN_PARAM",
+    `The ${runner} runner has no parameter ${unknown.map((k) => `"${k}"`).join(", ")}.`,
+    {
+      hint: [
+        near.length > 0 ? `Did you mean ${near.map((n) => `"${n}"`).join(", ")}?` : "",
+        takes.length > 0
+          ? `It takes: ${takes.join(", ")} (e.g. --runner-params ${takes[0]}=4).`
+          : "It takes no parameters: drop --runner-params.",
+      ]
+        .filter(Boolean)
+        .join(" "),
+    },
   );
+}
+
+/** The module `--runner` names, imported; a missing file or package is an error naming where it looked. */
+async function importRunnerModule(specifier: string, projectPath: string): Promise<Record<string, unknown>> {
+  const isPath = specifier.startsWith(".") || isAbsolute(specifier);
+  const path = resolve(projectPath, specifier);
+  if (isPath && !existsSync(path)) {
+    let near: string | undefined;
+    try {
+      const names = readdirSync(dirname(path));
+      near =
+        names.find((name) => name.replace(/\.[cm]?[jt]sx?$/, "") === basename(path)) ??
+        closestMatches(basename(path), names, 1)[0];
+    } catch {
+      // the folder is missing too
+    }
+    throw new RunnerError(
+      "KILN_RUNNER_MODULE_NOT_FOUND",
+      `The runner module ${path} does not exist (--runner paths are relative to the project folder ${projectPath}).`,
+      {
+        hint: `${near ? `Did you mean ${specifier.slice(0, specifier.length - basename(path).length)}${near}? ` : ""}Name a file that exports a runner class, e.g. --runner ./src/my-runner.ts#MyRunner.`,
+      },
+    );
+  }
+  try {
+    return await importModule(specifier, projectPath);
+  } catch (error) {
+    const missing =
+      !isPath &&
+      (error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND" &&
+      (error as Error).message.includes(`'${specifier}'`);
+    if (missing) {
+      throw new RunnerError(
+        "KILN_RUNNER_MODULE_NOT_FOUND",
+        `The runner package "${specifier}" is not installed in ${projectPath}.`,
+        {
+          hint: `npm install ${specifier}; or, for a file of the project, start the path with ./ (e.g. --runner ./${specifier}).`,
+        },
+      );
+    }
+    throw new RunnerError(
+      "KILN_RUNNER_MODULE_FAILED",
+      `Could not import the runner module ${isPath ? path : specifier}: ${(error as Error).message}`,
+      { hint: "Fix the error in that module; --verbose shows where it was thrown.", cause: error },
+    );
+  }
 }
 
 /**
  * The runner `--runner` names: `sequential`, `concurrent`, `parallel`, or a module export
- * (`./src/my-runner.ts#MyRunner`, default export when no `#`), built with `--runner-params`.
+ * (`./src/my-runner.ts#MyRunner`, default export when no `#`; paths relative to the project), built
+ * with `--runner-params`.
+ * @throws RunnerError `KILN_RUNNER_UNKNOWN`, `KILN_RUNNER_UNKNOWN_PARAM` (a built-in runner's params
+ *   are checked; a module runner's are its own business), `KILN_RUNNER_MODULE_NOT_FOUND`,
+ *   `KILN_RUNNER_MODULE_FAILED`.
  */
 export async function createRunner(options: {
   name: string;
@@ -29,6 +109,7 @@ export async function createRunner(options: {
   logger: Logger;
   projectPath: string;
 }): Promise<Runner> {
+  if (Object.hasOwn(BUILT_IN, options.name)) checkBuiltInParams(options.name, options.params);
   const params = camel(options.params);
   const common = { logger: options.logger };
   switch (options.name) {
@@ -46,12 +127,12 @@ export async function createRunner(options: {
   if (!/[./#]/.test(options.name)) {
     throw new RunnerError("KILN_RUNNER_UNKNOWN", `Unknown runner "${options.name}".`, {
       hint:
-        didYouMean(options.name, BUILT_IN) ??
-        `Use ${BUILT_IN.join(", ")}, or a module: ./src/my-runner.ts#MyRunner.`,
+        didYouMean(options.name, Object.keys(BUILT_IN)) ??
+        `Use ${Object.keys(BUILT_IN).join(", ")}, or a module: ./src/my-runner.ts#MyRunner.`,
     });
   }
   const [specifier, exportName = "default"] = options.name.split("#") as [string, string?];
-  const mod = await importModule(specifier, options.projectPath);
+  const mod = await importRunnerModule(specifier, options.projectPath);
   const RunnerClass = mod[exportName];
   if (typeof RunnerClass !== "function") {
     throw new RunnerError(
