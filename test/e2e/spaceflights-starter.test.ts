@@ -6,7 +6,9 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { kiln, npm, type Result, repo } from "../support/processes.js";
+import { exec, kiln, type Result, repo } from "./kiln-process.js";
+
+const npm = (cwd: string, ...args: string[]) => exec("npm", args, cwd);
 
 const TIMEOUT = 300_000;
 let work: string;
