@@ -115,8 +115,8 @@ describe("PartitionedDataset", () => {
     );
     const array = await failure(catalog.save("reviews", [pl.DataFrame({ a: [1] })]));
     expect(array.message).toContain("saves a record of partition id → data");
-    const escape = await failure(catalog.save("reviews", { "../up": pl.DataFrame({ a: [1] }) }));
-    expect(escape.message).toContain('"../up" cannot be a partition id');
+    const outside = await failure(catalog.save("reviews", { "../up": pl.DataFrame({ a: [1] }) }));
+    expect(outside.message).toContain('"../up" cannot be a partition id');
   });
 });
 

@@ -165,7 +165,10 @@ export async function createCatalog(options: CatalogConfigOptions): Promise<Data
     else delete config.credentials;
     if (entry.versioned === true) config.version = { load: loadVersions[name], save: saveVersion };
     try {
-      return type.create(config, { registry, ...(options.projectPath ? { projectPath: options.projectPath } : {}) });
+      return type.create(config, {
+        registry,
+        ...(options.projectPath ? { projectPath: options.projectPath } : {}),
+      });
     } catch (error) {
       // A type's own CatalogError keeps its code; anything else means the dataset refused the entry.
       const code = error instanceof CatalogError ? error.code : "KILN_CATALOG_BAD_ENTRY";
