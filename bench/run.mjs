@@ -385,7 +385,7 @@ if (only.has("tabular")) {
   progress("tabular: making the CSV (kept in the temp folder for later runs)");
   const made = timeProcess("tabular.mjs", ["--make", dir]).result;
   const meter = cpuMeter();
-  const steps = { "csv-to-parquet": [], "load-parquet": [] };
+  const steps = { "csv-to-parquet": [], "engine-floor": [], "load-parquet": [] };
   for (let s = 0; s < samples; s++) {
     for (const step of Object.keys(steps)) {
       progress(`tabular ${step} ${s + 1}/${samples} (load ${load()})`);
@@ -407,6 +407,11 @@ if (only.has("tabular")) {
           steps["csv-to-parquet"],
           (w, r) =>
             `≤ 1,000 ms: ${w <= 1000 ? "met" : "**missed**"}; ≤ 300 MiB: ${r <= 300 ? "met" : "**missed**"}`,
+        ),
+        row(
+          "the same step in nodejs-polars alone (no Kiln: the engine's floor)",
+          steps["engine-floor"],
+          () => "",
         ),
         row("Parquet → DataFrame: `catalog.load`", steps["load-parquet"], () => ""),
       ],

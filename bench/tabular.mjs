@@ -3,12 +3,12 @@
  *   node bench/tabular.mjs --make DIR [--rows 1000000]   writes DIR/table.csv (10 columns, seeded)
  *   node bench/tabular.mjs --step csv-to-parquet --dir DIR   loads the CSV, saves Parquet
  *   node bench/tabular.mjs --step load-parquet --dir DIR     loads that Parquet
+ *   node bench/tabular.mjs --step engine-floor --dir DIR     the CSV → Parquet step in nodejs-polars
+ *                                                            alone, no Kiln: what the engine costs
  * Prints one JSON line: in-process milliseconds, rows, and the process's peak RSS in MiB.
  */
 import { createWriteStream, existsSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { datasetTypes } from "@kiln/datasets";
-import { createCatalog, createDefaultRegistry, createLogger } from "kiln";
 import { parseArgs, report } from "./lib.mjs";
 
 const args = parseArgs();
@@ -18,7 +18,15 @@ if (args.make) {
   const file = join(args.make, "table.csv");
   if (!existsSync(file) || statSync(file).size < rows * 40) await makeCsv(file, rows);
   report({ file, bytes: statSync(file).size });
+} else if (args.step === "engine-floor") {
+  const t0 = performance.now();
+  const { default: pl } = await import("nodejs-polars");
+  const df = pl.readCSV(join(args.dir, "table.csv"), { rechunk: true });
+  df.writeParquet(join(args.dir, "floor.parquet"), { compression: "snappy" });
+  report({ ms: performance.now() - t0, rows: df.height, peakRssMiB: process.resourceUsage().maxRSS / 1024 });
 } else {
+  const { datasetTypes } = await import("@kiln/datasets");
+  const { createCatalog, createDefaultRegistry, createLogger } = await import("kiln");
   const registry = createDefaultRegistry();
   for (const [name, type] of Object.entries(datasetTypes)) registry.register(name, type);
   const catalog = await createCatalog({

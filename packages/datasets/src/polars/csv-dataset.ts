@@ -30,6 +30,7 @@ const LOAD = specs([
   [["infer_schema_length"], "inferSchemaLength", asCount],
   [["truncate_ragged_lines"], "truncateRaggedLines", asBoolean],
   [["ignore_errors"], "ignoreErrors", asBoolean],
+  [["rechunk"], "rechunk", asBoolean],
   [["encoding"], "encoding", encoding],
 ]);
 
@@ -92,6 +93,9 @@ export class CSVDataset extends TabularDataset {
   #readCsv(pl: Polars, source: Buffer | string, text: () => string): DataFrame {
     const options: Record<string, unknown> = {
       truncateRaggedLines: false,
+      // One contiguous chunk per column (Python Polars' default too): the parallel reader leaves
+      // dozens, which makes every later write (Parquet: 0.53 s → 0.16 s for 1M rows) and scan slower.
+      rechunk: true,
       ...mapArgs(pl, this.loadArgs, LOAD, "load_args"),
     };
     try {
