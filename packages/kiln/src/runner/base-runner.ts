@@ -220,7 +220,7 @@ function checkInputs(pipeline: Pipeline, catalog: DataCatalog): void {
   if (transcoded.length > 0) {
     throw new RunnerError(
       "KILN_RUNNER_TRANSCODED_NOT_DECLARED",
-      `${quoteList(transcoded)} use transcoding but are not declared in the catalog.`,
+      `${quoteList(transcoded)} ${transcoded.length === 1 ? "uses transcoding but is" : "use transcoding but are"} not declared in the catalog.`,
       {
         hint: "Transcoded datasets share one file in two formats: declare each `name@format` in the catalog with the same filepath.",
       },

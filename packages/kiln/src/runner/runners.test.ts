@@ -226,6 +226,11 @@ describe("failures", () => {
       new SequentialRunner({ logger: quiet }).run(p, new DataCatalog({ a: new MemoryDataset(1) })),
     ).rejects.toMatchObject({
       code: "KILN_RUNNER_TRANSCODED_NOT_DECLARED",
+      message: '"b@json", "b@text" use transcoding but are not declared in the catalog.',
+    });
+    const declared = new DataCatalog({ a: new MemoryDataset(1), "b@json": new MemoryDataset() });
+    await expect(new SequentialRunner({ logger: quiet }).run(p, declared)).rejects.toMatchObject({
+      message: '"b@text" uses transcoding but is not declared in the catalog.',
     });
   });
 });
