@@ -74,21 +74,27 @@ export abstract class BaseRunner implements Runner {
     const hooks = options.hooks ?? new HookManager();
     const runId = options.runId ?? randomUUID();
     const runCatalog = catalog.shallowCopy();
+    const runParams: RunParams = { ...options.runParams, runId, runner: this.name };
+    if (options.pipelineName !== undefined) runParams.pipelineName = options.pipelineName;
     let toRun = pipeline;
     if (options.onlyMissingOutputs) {
       const nodes = await nodesWithMissingOutputs(pipeline, runCatalog);
       const skipped = pipeline.nodes.length - nodes.length;
       if (skipped > 0)
         log.info(`Skipping ${skipped} of ${pipeline.nodes.length} nodes: their persisted outputs exist.`);
-      if (nodes.length === 0) return {};
+      if (nodes.length === 0) {
+        // Nothing to run, but still a run: plugins see it start and end (Kedro's session fires both too).
+        const emptyCtx = { runParams, pipeline: new Pipeline([]), catalog: runCatalog };
+        await hooks.call("beforePipelineRun", emptyCtx);
+        await hooks.call("afterPipelineRun", { ...emptyCtx, runResult: {} });
+        return {};
+      }
       toRun = new Pipeline(nodes);
     }
     checkInputs(toRun, runCatalog);
     for (const ds of toRun.datasets()) if (!runCatalog.has(ds)) runCatalog.add(ds, new MemoryDataset());
     await this.validate(toRun, runCatalog);
 
-    const runParams: RunParams = { ...options.runParams, runId, runner: this.name };
-    if (options.pipelineName !== undefined) runParams.pipelineName = options.pipelineName;
     const hookCtx = { runParams, pipeline: toRun, catalog: runCatalog };
     await hooks.call("beforePipelineRun", hookCtx);
 
@@ -116,15 +122,16 @@ export abstract class BaseRunner implements Runner {
         const t0 = performance.now();
         try {
           await runNodeTask(node, env);
+          for (const input of node.inputs) {
+            const left = readersLeft.get(input)! - 1;
+            readersLeft.set(input, left);
+            // Data given to the run in memory stays; intermediate data goes as soon as nobody needs it.
+            if (left === 0 && !freeOutputs.has(input) && !keepFreeInputs.has(input))
+              await runCatalog.release(input);
+          }
         } catch (error) {
+          // A failed release is reported as the node's: it names the dataset, and the resume hint follows.
           throw new NodeFailure(node, error);
-        }
-        for (const input of node.inputs) {
-          const left = readersLeft.get(input)! - 1;
-          readersLeft.set(input, left);
-          // Data given to the run in memory stays; intermediate data goes as soon as nobody needs it.
-          if (left === 0 && !freeOutputs.has(input) && !keepFreeInputs.has(input))
-            await runCatalog.release(input);
         }
         completed++;
         if (log.isEnabled("info")) {
