@@ -115,6 +115,24 @@ describe("ParallelRunner", () => {
     expect(events).toEqual(["onNodeError:exit_worker", "onPipelineError"]);
   });
 
+  it("reports an error thrown outside a node's promise, which ends its worker thread", async () => {
+    const runner = new ParallelRunner({
+      logger: quiet,
+      maxWorkers: 1,
+      source: { module, export: "special" },
+    });
+    const error = (await runner
+      .run(special().onlyNodes("crash_worker"), new DataCatalog({ n: new MemoryDataset(1) }))
+      .catch((e: unknown) => e)) as NodeRunError;
+    expect(error.nodeName).toBe("crash_worker");
+    expect(error.cause).toMatchObject({
+      code: "KILN_RUNNER_WORKER_EXITED",
+      message:
+        'A ParallelRunner worker thread exited (code 1) while running node "crash_worker": thrown from a timer.',
+    });
+    expect(((error.cause as Error).cause as Error).message).toBe("thrown from a timer");
+  });
+
   it("blames only the node whose worker exited; nodes in other workers finish", async () => {
     const { events, hooks } = recorder();
     const runner = new ParallelRunner({

@@ -102,6 +102,18 @@ export const special = () =>
       name: "exit_worker",
     }),
     node({
+      // Throws outside the node's promise, which never settles: the worker thread crashes.
+      func: (_n: number) =>
+        new Promise(() => {
+          setTimeout(() => {
+            throw new Error("thrown from a timer");
+          }, 0);
+        }),
+      inputs: "n",
+      outputs: "crashed",
+      name: "crash_worker",
+    }),
+    node({
       func: async (n: number) => {
         await new Promise((r) => setTimeout(r, 200));
         return n;
