@@ -273,6 +273,7 @@ export class Pipeline {
 
   /**
    * Applies every given criterion and keeps the nodes that pass all of them (Kedro's `filter`).
+   * Unlike Kedro, a tag no node has is an error, not ignored (docs/pipelines.md lists the differences).
    * @throws PipelineError for unknown nodes, datasets, tags or namespaces, and when nothing is left.
    */
   filter(criteria: PipelineFilter): Pipeline {
