@@ -10,8 +10,12 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 // ~50 CommonJS files. Every other dependency stays in node_modules, loaded as it is (and only when
 // used). They stay listed as dependencies: Kiln's .d.ts files name their types.
 const BUNDLED = new Set(["yaml", "commander"]);
-const { dependencies = {}, optionalDependencies = {} } = JSON.parse(readFileSync(`${root}/package.json`, "utf8"));
-const external = Object.keys({ ...dependencies, ...optionalDependencies }).filter((name) => !BUNDLED.has(name));
+const { dependencies = {}, optionalDependencies = {} } = JSON.parse(
+  readFileSync(`${root}/package.json`, "utf8"),
+);
+const external = Object.keys({ ...dependencies, ...optionalDependencies }).filter(
+  (name) => !BUNDLED.has(name),
+);
 rmSync(`${root}/dist/bundle`, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
@@ -25,7 +29,9 @@ await build({
   target: "node20",
   external: [...external, ...external.map((name) => `${name}/*`)],
   // Bundled CommonJS (yaml) calls require() for Node's built-ins.
-  banner: { js: 'import { createRequire as __kilnRequire } from "node:module"; const require = __kilnRequire(import.meta.url);' },
+  banner: {
+    js: 'import { createRequire as __kilnRequire } from "node:module"; const require = __kilnRequire(import.meta.url);',
+  },
   chunkNames: "chunks/[name]-[hash]",
   sourcemap: true,
   minifyWhitespace: true,

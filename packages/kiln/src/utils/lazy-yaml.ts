@@ -11,6 +11,8 @@ let yaml: typeof Yaml | undefined;
 export function lazyYaml(): typeof Yaml {
   // In Kiln's bundle `require` exists and esbuild compiles this call into the bundled copy of yaml
   // (initialised on first call); from the sources it does not, and Node's require loads the package.
-  yaml ??= (typeof require === "function" ? require("yaml") : createRequire(import.meta.url)("yaml")) as typeof Yaml;
+  yaml ??= (
+    typeof require === "function" ? require("yaml") : createRequire(import.meta.url)("yaml")
+  ) as typeof Yaml;
   return yaml;
 }
