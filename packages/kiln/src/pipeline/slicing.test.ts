@@ -202,6 +202,9 @@ describe("fromInputs() and toOutputs()", () => {
     expect(error.hint).toBe(
       '"companies" is used as "companies@pandas", "companies@spark"; a bare "companies" matches every format.',
     );
+    expect(thrown(() => p.toOutputs("score@csv")).hint).toBe(
+      '"score" is used without a format: use "score".',
+    );
     const two = thrown(() => p.fromInputs("zzzzzzzzzzzz", "qqqqqqqqqqqq"));
     expect(two.message).toBe('fromInputs: "zzzzzzzzzzzz", "qqqqqqqqqqqq" are not datasets of the pipeline.');
     expect(two.hint).toContain('Its datasets: "companies", "companies@pandas"');

@@ -202,6 +202,7 @@ function formatsHint(name: string, index: DatasetIndex): string | undefined {
   const used = [
     ...new Set([...formatsOf(base, index, "outputs"), ...formatsOf(base, index, "inputs")]),
   ].sort();
+  if (used.every((u) => u === base)) return `"${base}" is used without a format: use "${base}".`;
   return `"${base}" is used as ${quoteList(used)}; a bare "${base}" matches every format.`;
 }
 
