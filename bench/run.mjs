@@ -139,7 +139,19 @@ if (only.has("build")) {
       ]);
     }
   }
+  // A floor for "Create nodes": plain objects holding the same names, no validation (bench/build.mjs --plain).
+  const floor = {};
+  for (const shape of ["chain", "layered"]) {
+    progress(`build ${shape} 100000 plain objects (load ${load()})`);
+    const createMs = [];
+    for (let s = 0; s < samples; s++) {
+      const { result } = timeProcess("build.mjs", ["--shape", shape, "--nodes", 100_000, "--plain"]);
+      createMs.push(result.runs[0].createMs);
+    }
+    floor[shape] = median(createMs);
+  }
   json.sections.build = data;
+  json.sections.buildFloor = floor;
   emit(
     table(
       [
@@ -159,6 +171,11 @@ if (only.has("build")) {
   emit(
     "In-process figures are the first build in a fresh process (median over processes); *warm* is the median of " +
       `builds 2–${warmRepeat} in one process. Layered: width 10, each node reads all 10 outputs of the previous layer.`,
+  );
+  emit();
+  emit(
+    `Floor for creating 100,000 nodes: plain objects holding the same names (\`--plain\`, no validation) take ` +
+      `${ms(floor.chain)} ms (chain) and ${ms(floor.layered)} ms (layered).`,
   );
   emit();
   others(meter, "build");

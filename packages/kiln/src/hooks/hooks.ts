@@ -30,18 +30,34 @@ export interface PipelineHookContext {
 }
 
 /**
+ * Arguments of `afterCatalogCreated`: Kedro's `catalog`, `conf_catalog`, `conf_creds`, `feed_dict`,
+ * `save_version` and `load_versions`, in camelCase, plus the nested `parameters`.
+ */
+export interface CatalogHookContext {
+  catalog: DataCatalog;
+  /** The catalog config for the run's environment (files merged, interpolations resolved). */
+  confCatalog: Record<string, unknown>;
+  /** The credentials config. It holds secrets: never log or record it. */
+  confCreds: Record<string, unknown>;
+  /** The parameters, nested, as the parameters files and runtime `--params` set them. */
+  parameters: Record<string, unknown>;
+  /** What the catalog was fed besides datasets (Kedro's `feed_dict`): `parameters` and every `params:a.b`. */
+  feedDict: Record<string, unknown>;
+  /** The version versioned datasets save under in this run. */
+  saveVersion: string;
+  /** Versions pinned for loading (`--load-versions`), by dataset name. */
+  loadVersions: Record<string, string>;
+  /** @deprecated The same object as `confCatalog`. */
+  conf: Record<string, unknown>;
+}
+
+/**
  * Kiln's lifecycle hooks, Kedro's set with one context object each (adding a field never breaks a
  * plugin). Every method is optional and may be async; implementations run in registration order.
  */
 export interface Hooks {
   afterContextCreated?(ctx: { context: unknown }): MaybePromise<void>;
-  afterCatalogCreated?(ctx: {
-    catalog: DataCatalog;
-    conf?: Record<string, unknown>;
-    parameters?: Record<string, unknown>;
-    saveVersion?: string;
-    loadVersions?: Record<string, string>;
-  }): MaybePromise<void>;
+  afterCatalogCreated?(ctx: CatalogHookContext): MaybePromise<void>;
   beforePipelineRun?(ctx: PipelineHookContext): MaybePromise<void>;
   afterPipelineRun?(ctx: PipelineHookContext & { runResult: Record<string, unknown> }): MaybePromise<void>;
   onPipelineError?(ctx: PipelineHookContext & { error: Error }): MaybePromise<void>;

@@ -1,5 +1,6 @@
 export { HookManager } from "./hook-manager.js";
 export {
+  type CatalogHookContext,
   HOOK_NAMES,
   type HookContext,
   type HookName,

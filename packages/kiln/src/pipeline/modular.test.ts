@@ -263,7 +263,7 @@ describe("bad remaps", () => {
     expect(error).toBeInstanceOf(PipelineError);
     expect(error.code).toBe("KILN_PIPELINE_BAD_REMAP");
     expect(error.message).toBe(
-      'Cannot map "cleaned": they are not free inputs of the pipeline. The ones that can be mapped are: "raw".',
+      'Cannot map "cleaned": it is not a free input of the pipeline. The ones that can be mapped are: "raw".',
     );
     const unknown = thrown(() => pipeline(base(), { inputs: { rwa: "x" } }));
     expect(unknown.code).toBe("KILN_PIPELINE_BAD_REMAP");
@@ -285,7 +285,7 @@ describe("bad remaps", () => {
     const error = thrown(() => pipeline(base(), { namespace: "ns", parameters: { fti: "x" } }));
     expect(error.code).toBe("KILN_PIPELINE_BAD_REMAP");
     expect(error.message).toBe(
-      'Cannot map "params:fti": no node of the pipeline reads these parameters. ' +
+      'Cannot map "params:fti": no node of the pipeline reads this parameter. ' +
         'The ones that can be mapped are: "parameters", "params:clean.threshold", "params:fit".',
     );
     expect(error.hint).toContain('"params:fit"');
@@ -302,9 +302,23 @@ describe("bad remaps", () => {
       const error = thrown(() => pipeline(base(), { namespace: "ns", inputs }));
       expect(error).toBeInstanceOf(PipelineError);
       expect(error.code).toBe("KILN_PIPELINE_BAD_REMAP");
-      expect(error.message).toContain("parameters go in `parameters`, not `inputs`");
-      expect(error.hint).toContain("Move them to `parameters`.");
+      expect(error.message).toContain(
+        ": it is a parameter, and parameters go in `parameters`, not `inputs`.",
+      );
+      expect(error.hint).toBe("Move it to `parameters`.");
     }
+    const two = thrown(() => pipeline(base(), { inputs: ["params:fit", "parameters"] }));
+    expect(two.message).toContain(": they are parameters, and parameters go in `parameters`, not `inputs`.");
+    expect(two.hint).toBe("Move them to `parameters`.");
+  });
+
+  it("suggests parameters, never datasets, for a parameter in `inputs`", () => {
+    const p = new Pipeline([node({ func: f, inputs: ["a", "params:p"], outputs: "b", name: "n" })]);
+    // "a" is contained in "params:p", so a suggestion drawn from the datasets would offer it.
+    expect(thrown(() => pipeline(p, { inputs: ["params:p"] })).hint).toBe("Move it to `parameters`.");
+    expect(thrown(() => pipeline(p, { inputs: ["params:q"] })).hint).toBe(
+      'Did you mean "params:p"? Move it to `parameters`.',
+    );
   });
 
   it("rejects invalid dataset names in a mapping", () => {

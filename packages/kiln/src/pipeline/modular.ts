@@ -41,12 +41,23 @@ function toRecord(mapping: NameMapping | undefined): Map<string, string> {
 const asParam = (name: string) =>
   name === ALL_PARAMETERS || name.startsWith(PARAMS_PREFIX) ? name : `${PARAMS_PREFIX}${name}`;
 
-function badRemap(what: string, names: string[], allowed: string[], hint?: string): never {
-  const near = names.map((n) => didYouMean(n, allowed)).filter(Boolean);
+/**
+ * Throws for names that cannot be remapped. `why` gives the reason for one name and for several;
+ * `allowed` is what may be mapped there; close matches come from `candidates` (names of the same
+ * kind: parameters for a parameter, datasets otherwise), by default `allowed`.
+ */
+function badRemap(
+  why: { one: string; many: string },
+  names: string[],
+  allowed: string[],
+  options: { candidates?: string[]; hint?: string } = {},
+): never {
+  const candidates = options.candidates ?? allowed;
+  const near = names.map((n) => didYouMean(n, candidates)).filter(Boolean);
   throw new PipelineError(
     "KILN_PIPELINE_BAD_REMAP",
-    `Cannot map ${quoteList(names)}: ${what}. The ones that can be mapped are: ${quoteList(allowed) || "(none)"}.`,
-    { hint: [...near, hint].filter(Boolean).join(" ") || undefined },
+    `Cannot map ${quoteList(names)}: ${names.length === 1 ? why.one : why.many}. The ones that can be mapped are: ${quoteList(allowed) || "(none)"}.`,
+    { hint: [...near, options.hint].filter(Boolean).join(" ") || undefined },
   );
 }
 
@@ -79,24 +90,52 @@ export function pipeline(items: PipelineLike, options?: ModularPipelineOptions):
 
   const freeInputs = base.inputs().filter((d) => !isParameter(d));
   const freeBases = new Set(freeInputs.map(stripTranscoding));
+  const usedParams = base.allInputs().filter(isParameter);
   const paramInputs = [...inputs.keys()].filter(isParameter);
   if (paramInputs.length > 0) {
+    // A parameter is suggested among parameters (a dataset name would not help here).
     badRemap(
-      "parameters go in `parameters`, not `inputs`",
+      {
+        one: "it is a parameter, and parameters go in `parameters`, not `inputs`",
+        many: "they are parameters, and parameters go in `parameters`, not `inputs`",
+      },
       paramInputs,
       freeInputs,
-      "Move them to `parameters`.",
+      {
+        candidates: usedParams.filter((u) => !paramInputs.includes(u)),
+        hint: `Move ${paramInputs.length === 1 ? "it" : "them"} to \`parameters\`.`,
+      },
     );
   }
   const notFree = [...inputs.keys()].filter((k) => !freeBases.has(stripTranscoding(k)));
-  if (notFree.length > 0) badRemap("they are not free inputs of the pipeline", notFree, freeInputs);
+  if (notFree.length > 0) {
+    badRemap(
+      { one: "it is not a free input of the pipeline", many: "they are not free inputs of the pipeline" },
+      notFree,
+      freeInputs,
+    );
+  }
   const allOutputs = base.allOutputs();
   const outBases = new Set(allOutputs.map(stripTranscoding));
   const notOut = [...outputs.keys()].filter((k) => !outBases.has(stripTranscoding(k)));
-  if (notOut.length > 0) badRemap("they are not outputs of the pipeline", notOut, allOutputs);
-  const usedParams = base.allInputs().filter(isParameter);
+  if (notOut.length > 0) {
+    badRemap(
+      { one: "it is not an output of the pipeline", many: "they are not outputs of the pipeline" },
+      notOut,
+      allOutputs,
+    );
+  }
   const notParam = [...parameters.keys()].filter((k) => !usedParams.includes(k));
-  if (notParam.length > 0) badRemap("no node of the pipeline reads these parameters", notParam, usedParams);
+  if (notParam.length > 0) {
+    badRemap(
+      {
+        one: "no node of the pipeline reads this parameter",
+        many: "no node of the pipeline reads these parameters",
+      },
+      notParam,
+      usedParams,
+    );
+  }
 
   const mapping = new Map([...inputs, ...outputs, ...parameters]);
   const prefix = options.prefixDatasetsWithNamespace === false ? undefined : namespace;

@@ -65,7 +65,7 @@ export function validateNamespace(namespace: string, where: string): void {
 }
 
 /** True for non-empty names of only letters, digits, `_`, `-`, `.`, `:` and `/` (most names), which are valid. */
-function isPlainDatasetName(name: string): boolean {
+export function isPlainDatasetName(name: string): boolean {
   if (name.length === 0 || name === PARAMS_PREFIX) return false;
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);

@@ -55,6 +55,10 @@ describe("node() inputs", () => {
     expect(n.inputs).toEqual(["a"]);
     await n.run({ a: 7 });
     expect(calls).toEqual([[7, 7]]);
+    // Names with characters outside the common set (here "@") are compared too.
+    const transcoded = node({ func: identity, inputs: ["a@pandas", "b", "a@pandas", "a@spark"], name: "t" });
+    expect(transcoded.inputs).toEqual(["a@pandas", "b", "a@spark"]);
+    expect(transcoded.inputShape).toEqual({ kind: "list", names: ["a@pandas", "b", "a@pandas", "a@spark"] });
   });
 
   it("passes a record of inputs as one object argument keyed like the record", async () => {

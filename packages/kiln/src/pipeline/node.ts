@@ -1,17 +1,25 @@
 import { NodeError, PipelineError } from "../errors/index.js";
 import { shortHash } from "./hash.js";
+import { stripTranscoding, validateNamespace, validateNodeName, validateTag } from "./names.js";
 import {
-  stripTranscoding,
-  validateDatasetName,
-  validateNamespace,
-  validateNodeName,
-  validateTag,
-} from "./names.js";
+  describeValue,
+  type Kind,
+  LIST,
+  NONE,
+  type NodeInputs,
+  type NodeOutputs,
+  parseSide,
+  RECORD,
+  type Shape,
+  SINGLE,
+  type Side,
+  shapeOf,
+  specOf,
+  unique,
+  whereOf,
+} from "./node-sides.js";
 
-/** How a node names its inputs: one dataset, a list (positional arguments) or a record (one object argument). */
-export type NodeInputs = string | readonly string[] | Readonly<Record<string, string>> | null | undefined;
-/** How a node names its outputs: one dataset, a list (the function returns an array) or a record (an object). */
-export type NodeOutputs = string | readonly string[] | Readonly<Record<string, string>> | null | undefined;
+export type { NodeInputs, NodeOutputs, Shape } from "./node-sides.js";
 
 /** Options of {@link node}. */
 export interface NodeOptions<F extends (...args: any[]) => unknown = (...args: any[]) => unknown> {
@@ -28,99 +36,19 @@ export interface NodeOptions<F extends (...args: any[]) => unknown = (...args: a
   namespace?: string;
 }
 
-/** The shape of a node's inputs or outputs, kept so that renamed copies call the function the same way. */
-export type Shape =
-  | { kind: "none" }
-  | { kind: "single"; name: string }
-  | { kind: "list"; names: readonly string[] }
-  | { kind: "record"; keys: readonly string[]; names: readonly string[] };
-
-function describeValue(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return `an array of ${value.length} value${value.length === 1 ? "" : "s"}`;
-  if (typeof value === "object") return `an object with keys ${JSON.stringify(Object.keys(value as object))}`;
-  return typeof value === "undefined" ? "undefined" : `a ${typeof value}`;
-}
-
-function toShape(spec: NodeInputs | NodeOutputs, where: string, what: "inputs" | "outputs"): Shape {
-  if (spec === null || spec === undefined) return { kind: "none" };
-  if (typeof spec === "string") {
-    validateDatasetName(spec, where);
-    return { kind: "single", name: spec };
-  }
-  if (Array.isArray(spec)) {
-    for (const name of spec) validateDatasetName(name, where);
-    return spec.length === 0 ? { kind: "none" } : { kind: "list", names: [...spec] };
-  }
-  // A Set or a Map is not a record: it has no own keys and would silently mean "no inputs".
-  if (typeof spec === "object" && !(Symbol.iterator in spec)) {
-    const keys = Object.keys(spec);
-    const names = keys.map((k) => (spec as Record<string, string>)[k]!);
-    for (const name of names) validateDatasetName(name, where);
-    return keys.length === 0 ? { kind: "none" } : { kind: "record", keys, names };
-  }
-  throw new PipelineError(
-    what === "inputs" ? "KILN_NODE_INVALID_INPUTS" : "KILN_NODE_INVALID_OUTPUTS",
-    `${where}: ${what} must be a dataset name, a list of names or a record of names, got ${describeValue(spec)}.`,
-    { hint: `e.g. ${what}: "companies", ${what}: ["x", "y"] or ${what}: { x: "x_train" }.` },
-  );
-}
-
-function shapeNames(shape: Shape): readonly string[] {
-  switch (shape.kind) {
-    case "none":
-      return [];
-    case "single":
-      return [shape.name];
-    default:
-      return shape.names;
-  }
-}
-
-function renameShape(shape: Shape, rename: (name: string) => string): Shape {
-  switch (shape.kind) {
-    case "none":
-      return shape;
-    case "single":
-      return { kind: "single", name: rename(shape.name) };
-    case "list":
-      return { kind: "list", names: shape.names.map(rename) };
-    case "record":
-      return { kind: "record", keys: shape.keys, names: shape.names.map(rename) };
-  }
-}
-
-function shapeToSpec(shape: Shape): NodeInputs {
-  switch (shape.kind) {
-    case "none":
-      return null;
-    case "single":
-      return shape.name;
-    case "list":
-      return shape.names;
-    case "record":
-      return Object.fromEntries(shape.keys.map((k, i) => [k, shape.names[i]!]));
-  }
-}
-
-/** `names` without repeats, first occurrence kept; the list itself when it has none (the common case). */
-function unique(names: readonly string[]): readonly string[] {
-  if (names.length < 2) return names;
-  if (names.length > 16) return new Set(names).size === names.length ? names : [...new Set(names)];
-  for (let i = 1; i < names.length; i++) {
-    for (let j = 0; j < i; j++) if (names[j] === names[i]) return [...new Set(names)];
-  }
-  return names;
-}
-
 /** Shared by every node without tags (most of them); `Node.tags` is read-only, so sharing is safe. */
 const NO_TAGS: ReadonlySet<string> = new Set<string>();
 
-/** `<function name>__<8 hex digits>`, hashing the function name and the input and output names. */
-function defaultName(func: (...args: any[]) => unknown, inputShape: Shape, outputShape: Shape): string {
-  const fn = /^[A-Za-z0-9_][A-Za-z0-9_\-.]*$/.test(func.name) ? func.name : "node";
-  const key = `${fn}(${shapeNames(inputShape).join(",")})->(${shapeNames(outputShape).join(",")})`;
-  return `${fn}__${shortHash(key)}`;
+const VALID_FUNC_NAME = /^[A-Za-z0-9_][A-Za-z0-9_\-.]*$/;
+
+/** `<function name>__<8 hex digits>`, hashing the function name and the declared input and output names. */
+function defaultName(
+  func: (...args: any[]) => unknown,
+  inputNames: readonly string[],
+  outputNames: readonly string[],
+): string {
+  const fn = VALID_FUNC_NAME.test(func.name) ? func.name : "node";
+  return `${fn}__${shortHash(`${fn}(${inputNames.join(",")})->(${outputNames.join(",")})`)}`;
 }
 
 interface NodeParts {
@@ -130,8 +58,19 @@ interface NodeParts {
   defaultName: boolean;
   namespace: string | undefined;
   tags: ReadonlySet<string>;
-  inputShape: Shape;
-  outputShape: Shape;
+  input: Side;
+  output: Side;
+}
+
+/** Bits of `Node.#flags`: the input kind, the output kind (shifted by 2), and "the name is a default". */
+const OUTPUT_SHIFT = 2;
+const KIND_MASK = 3;
+const DEFAULT_NAME = 16;
+
+/** A record's keys, for the side(s) declared as a record (most nodes have none). */
+interface RecordKeys {
+  input?: readonly string[];
+  output?: readonly string[];
 }
 
 /**
@@ -141,30 +80,35 @@ export class Node {
   readonly func: (...args: any[]) => unknown;
   /** Full name, `namespace.name` when the node has a namespace. Unique within a pipeline. */
   readonly name: string;
-  /** The name without the namespace. */
-  readonly shortName: string;
   readonly namespace: string | undefined;
   readonly tags: ReadonlySet<string>;
   /** Distinct input dataset names, in declaration order. */
   readonly inputs: readonly string[];
   /** Output dataset names, in declaration order. */
   readonly outputs: readonly string[];
-  readonly inputShape: Shape;
-  readonly outputShape: Shape;
-  readonly #defaultName: boolean;
+  // A pipeline keeps every node alive, so a node is a few fields (BENCHMARKS.md, section 1): Shape
+  // objects are made when asked for, kinds and the default-name flag share one number, and record
+  // keys have a field only through `#keys`.
+  /** Input names as declared (a list may name one dataset twice); usually the same array as `inputs`. */
+  readonly #inputNames: readonly string[];
+  readonly #flags: number;
+  readonly #keys: RecordKeys | undefined;
 
   /** @internal Use {@link node}. */
   constructor(parts: NodeParts) {
+    const { input, output } = parts;
     this.func = parts.func;
-    this.#defaultName = parts.defaultName;
-    this.shortName = parts.baseName;
     this.namespace = parts.namespace;
     this.name = parts.namespace ? `${parts.namespace}.${parts.baseName}` : parts.baseName;
     this.tags = parts.tags;
-    this.inputShape = parts.inputShape;
-    this.outputShape = parts.outputShape;
-    this.inputs = unique(shapeNames(parts.inputShape));
-    this.outputs = shapeNames(parts.outputShape);
+    this.#inputNames = input.names;
+    this.#flags = input.kind | (output.kind << OUTPUT_SHIFT) | (parts.defaultName ? DEFAULT_NAME : 0);
+    this.#keys =
+      input.keys || output.keys
+        ? { ...(input.keys ? { input: input.keys } : {}), ...(output.keys ? { output: output.keys } : {}) }
+        : undefined;
+    this.inputs = unique(input.names);
+    this.outputs = output.names;
     // Most nodes have one output: compare against it directly instead of building a set.
     const only = this.outputs.length === 1 ? stripTranscoding(this.outputs[0]!) : undefined;
     let seen: Set<string> | undefined;
@@ -196,6 +140,29 @@ export class Node {
     }
   }
 
+  /** The name without the namespace. */
+  get shortName(): string {
+    return this.namespace ? this.name.slice(this.namespace.length + 1) : this.name;
+  }
+
+  get #inputKind(): Kind {
+    return (this.#flags & KIND_MASK) as Kind;
+  }
+
+  get #outputKind(): Kind {
+    return ((this.#flags >> OUTPUT_SHIFT) & KIND_MASK) as Kind;
+  }
+
+  /** How the inputs were declared (one name, a list or a record), so copies call the function the same way. */
+  get inputShape(): Shape {
+    return shapeOf(this.#inputKind, this.#inputNames, this.#keys?.input);
+  }
+
+  /** How the outputs were declared. */
+  get outputShape(): Shape {
+    return shapeOf(this.#outputKind, this.outputs, this.#keys?.output);
+  }
+
   /** The function's name, or `"<anonymous>"`. */
   get funcName(): string {
     return this.func.name || "<anonymous>";
@@ -206,21 +173,22 @@ export class Node {
    * @throws NodeError `KILN_NODE_OUTPUT_SHAPE` when the result does not match the declared outputs.
    */
   async run(inputs: Readonly<Record<string, unknown>>): Promise<Record<string, unknown>> {
-    const shape = this.inputShape;
+    const names = this.#inputNames;
     let result: unknown;
-    switch (shape.kind) {
-      case "none":
+    switch (this.#inputKind) {
+      case NONE:
         result = this.func();
         break;
-      case "single":
-        result = this.func(inputs[shape.name]);
+      case SINGLE:
+        result = this.func(inputs[names[0]!]);
         break;
-      case "list":
-        result = this.func(...shape.names.map((n) => inputs[n]));
+      case LIST:
+        result = this.func(...names.map((n) => inputs[n]));
         break;
-      case "record": {
+      case RECORD: {
+        const keys = this.#keys!.input!;
         const arg: Record<string, unknown> = {};
-        for (let i = 0; i < shape.keys.length; i++) arg[shape.keys[i]!] = inputs[shape.names[i]!];
+        for (let i = 0; i < keys.length; i++) arg[keys[i]!] = inputs[names[i]!];
         result = this.func(arg);
         break;
       }
@@ -232,30 +200,31 @@ export class Node {
 
   /** Maps a function's return value onto output names, checking its shape. */
   outputsFromResult(result: unknown): Record<string, unknown> {
-    const shape = this.outputShape;
-    switch (shape.kind) {
-      case "none":
+    const names = this.outputs;
+    switch (this.#outputKind) {
+      case NONE:
         return {};
-      case "single":
-        return { [shape.name]: result };
-      case "list": {
-        if (!Array.isArray(result) || result.length !== shape.names.length) {
+      case SINGLE:
+        return { [names[0]!]: result };
+      case LIST: {
+        if (!Array.isArray(result) || result.length !== names.length) {
           throw this.shapeError(
-            `an array of ${shape.names.length} values for outputs ${JSON.stringify(shape.names)}`,
+            `an array of ${names.length} values for outputs ${JSON.stringify(names)}`,
             describeValue(result),
           );
         }
         const out: Record<string, unknown> = {};
-        for (let i = 0; i < shape.names.length; i++) out[shape.names[i]!] = result[i];
+        for (let i = 0; i < names.length; i++) out[names[i]!] = result[i];
         return out;
       }
-      case "record": {
+      case RECORD: {
+        const keys = this.#keys!.output!;
         if (result === null || typeof result !== "object" || Array.isArray(result)) {
-          throw this.shapeError(`an object with keys ${JSON.stringify(shape.keys)}`, describeValue(result));
+          throw this.shapeError(`an object with keys ${JSON.stringify(keys)}`, describeValue(result));
         }
         const record = result as Record<string, unknown>;
-        const missing = shape.keys.filter((k) => !Object.hasOwn(record, k));
-        const extra = Object.keys(record).filter((k) => !shape.keys.includes(k));
+        const missing = keys.filter((k) => !Object.hasOwn(record, k));
+        const extra = Object.keys(record).filter((k) => !keys.includes(k));
         if (missing.length > 0 || extra.length > 0) {
           const parts = [];
           if (missing.length)
@@ -263,12 +232,12 @@ export class Node {
           if (extra.length)
             parts.push(`unexpected key${extra.length > 1 ? "s" : ""} ${JSON.stringify(extra)}`);
           throw this.shapeError(
-            `an object with keys ${JSON.stringify(shape.keys)}`,
+            `an object with keys ${JSON.stringify(keys)}`,
             `an object with ${parts.join(" and ")}`,
           );
         }
         const out: Record<string, unknown> = {};
-        for (let i = 0; i < shape.keys.length; i++) out[shape.names[i]!] = record[shape.keys[i]!];
+        for (let i = 0; i < keys.length; i++) out[names[i]!] = record[keys[i]!];
         return out;
       }
     }
@@ -297,18 +266,23 @@ export class Node {
         ? `${changes.namespace}.${this.namespace}`
         : changes.namespace
       : this.namespace;
-    const inputShape = rename ? renameShape(this.inputShape, rename) : this.inputShape;
-    const outputShape = rename ? renameShape(this.outputShape, rename) : this.outputShape;
+    const keys = this.#keys;
+    const input: Side = { kind: this.#inputKind, names: this.#inputNames, keys: keys?.input };
+    const output: Side = { kind: this.#outputKind, names: this.outputs, keys: keys?.output };
+    if (rename) {
+      input.names = input.names.map(rename);
+      output.names = output.names.map(rename);
+    }
+    const isDefault = (this.#flags & DEFAULT_NAME) !== 0;
     return new Node({
       func: this.func,
       // A default name hashes the datasets, so a copy reading or writing other datasets gets its own.
-      baseName:
-        this.#defaultName && rename ? defaultName(this.func, inputShape, outputShape) : this.shortName,
-      defaultName: this.#defaultName,
+      baseName: isDefault && rename ? defaultName(this.func, input.names, output.names) : this.shortName,
+      defaultName: isDefault,
       namespace,
       tags: changes.tags ? new Set([...this.tags, ...changes.tags]) : this.tags,
-      inputShape,
-      outputShape,
+      input,
+      output,
     });
   }
 
@@ -336,8 +310,8 @@ export class Node {
       name: this.name,
       namespace: this.namespace ?? null,
       tags: [...this.tags].sort(),
-      inputs: shapeToSpec(this.inputShape),
-      outputs: shapeToSpec(this.outputShape),
+      inputs: specOf(this.#inputKind, this.#inputNames, this.#keys?.input),
+      outputs: specOf(this.#outputKind, this.outputs, this.#keys?.output),
       func: this.funcName,
     };
   }
@@ -362,33 +336,37 @@ export function node<F extends (...args: any[]) => unknown>(options: NodeOptions
       "node() takes one options object { func, inputs, outputs, ... }.",
     );
   }
-  const { func, inputs, outputs, name, namespace } = options;
+  const { func, inputs, outputs, name, namespace, tags } = options;
   const label = name ?? (func?.name || "<anonymous>"); // an anonymous function's name is ""
-  const where = `Node "${label}"`;
   if (typeof func !== "function") {
     throw new PipelineError(
       "KILN_NODE_INVALID_FUNC",
-      `${where}: func must be a function, got ${describeValue(func)}.`,
+      `${whereOf(label)}: func must be a function, got ${describeValue(func)}.`,
       {
         hint: "Pass the function itself: node({ func: myFunction, inputs, outputs }).",
       },
     );
   }
-  const inputShape = toShape(inputs, where, "inputs");
-  const outputShape = toShape(outputs, where, "outputs");
-  if (name !== undefined) validateNodeName(name, where);
-  const baseName = name ?? defaultName(func, inputShape, outputShape);
-  if (namespace !== undefined) validateNamespace(namespace, where);
-  const tagList =
-    options.tags === undefined ? [] : typeof options.tags === "string" ? [options.tags] : [...options.tags];
-  for (const tag of tagList) validateTag(tag, where);
+  const input = parseSide(inputs, label, "inputs");
+  const output = parseSide(outputs, label, "outputs");
+  if (name !== undefined) validateNodeName(name, whereOf(label));
+  if (namespace !== undefined) validateNamespace(namespace, whereOf(label));
+  let tagSet = NO_TAGS;
+  if (typeof tags === "string") {
+    validateTag(tags, whereOf(label));
+    tagSet = new Set([tags]);
+  } else if (tags !== undefined) {
+    const list = [...tags];
+    for (const tag of list) validateTag(tag, whereOf(label));
+    if (list.length > 0) tagSet = new Set(list);
+  }
   return new Node({
     func,
-    baseName,
+    baseName: name ?? defaultName(func, input.names, output.names),
     defaultName: name === undefined,
     namespace,
-    tags: tagList.length === 0 ? NO_TAGS : new Set(tagList),
-    inputShape,
-    outputShape,
+    tags: tagSet,
+    input,
+    output,
   });
 }

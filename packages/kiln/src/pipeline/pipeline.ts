@@ -253,18 +253,27 @@ export class Pipeline {
     return new Pipeline(ancestors(nodesNamed(names, this.#nodesByName()), this.datasetIndex));
   }
 
-  /** Every node that depends, directly or not, on any of `datasets`. */
+  /**
+   * Every node that depends, directly or not, on any of `datasets`. A bare name matches every format
+   * of a transcoded dataset, `name@format` only that format (as Kedro).
+   * @throws PipelineError for a name that is no dataset here, or that no node reads (see docs/pipelines.md).
+   */
   fromInputs(...datasets: string[]): Pipeline {
     return new Pipeline(descendants(consumersOf(datasets, this.datasetIndex), this.datasetIndex));
   }
 
-  /** Every node needed to produce `datasets`. */
+  /**
+   * Every node needed to produce `datasets`. A bare name matches the writer of any format of a
+   * transcoded dataset, `name@format` only a node that writes that format (as Kedro).
+   * @throws PipelineError for a name that is no dataset here, or that no node writes (see docs/pipelines.md).
+   */
   toOutputs(...datasets: string[]): Pipeline {
     return new Pipeline(ancestors(producersOf(datasets, this.datasetIndex), this.datasetIndex));
   }
 
   /**
    * Applies every given criterion and keeps the nodes that pass all of them (Kedro's `filter`).
+   * Unlike Kedro, a tag no node has is an error, not ignored (docs/pipelines.md lists the differences).
    * @throws PipelineError for unknown nodes, datasets, tags or namespaces, and when nothing is left.
    */
   filter(criteria: PipelineFilter): Pipeline {

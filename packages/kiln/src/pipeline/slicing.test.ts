@@ -194,14 +194,43 @@ describe("fromInputs() and toOutputs()", () => {
     expect(names(p.fromInputs("companies@pandas"))).toEqual(["profile", "publish"]);
   });
 
-  it("fromInputs() rejects datasets no node reads", () => {
+  it("fromInputs() rejects a name that is no dataset of the pipeline, with a did-you-mean", () => {
     const error = thrown(() => p.fromInputs("raw", "companies@csv"));
     expect(error).toBeInstanceOf(PipelineError);
     expect(error.code).toBe("KILN_PIPELINE_UNKNOWN_DATASET");
-    expect(error.message).toBe('In this pipeline, "companies@csv" is read by no node.');
-    const output = thrown(() => p.fromInputs("published"));
-    expect(output.code).toBe("KILN_PIPELINE_UNKNOWN_DATASET");
-    expect(output.message).toContain('"published" is read by no node');
+    expect(error.message).toBe('fromInputs: "companies@csv" is not a dataset of the pipeline.');
+    expect(error.hint).toBe(
+      '"companies" is used as "companies@pandas", "companies@spark"; a bare "companies" matches every format.',
+    );
+    expect(thrown(() => p.toOutputs("score@csv")).hint).toBe(
+      '"score" is used without a format: use "score".',
+    );
+    const two = thrown(() => p.fromInputs("zzzzzzzzzzzz", "qqqqqqqqqqqq"));
+    expect(two.message).toBe('fromInputs: "zzzzzzzzzzzz", "qqqqqqqqqqqq" are not datasets of the pipeline.');
+    expect(two.hint).toContain('Its datasets: "companies", "companies@pandas"');
+  });
+
+  it("fromInputs() rejects a free output, pointing at toOutputs", () => {
+    const error = thrown(() => p.fromInputs("published"));
+    expect(error.code).toBe("KILN_PIPELINE_NOT_AN_INPUT");
+    expect(error.message).toBe(
+      'fromInputs: no node reads "published" (it is a free output, written by node "publish").',
+    );
+    expect(error.hint).toContain('to run the nodes that produce "published", use toOutputs (--to-outputs)');
+  });
+
+  it("fromInputs() rejects a format no node reads, naming the formats nodes read", () => {
+    // ingest writes companies@pandas; nodes read it as companies@pandas and companies@spark.
+    const q = new Pipeline([
+      node({ func: f, inputs: "raw", outputs: "c@csv", name: "w" }),
+      node({ func: f, inputs: "c@pandas", outputs: "out", name: "r" }),
+    ]);
+    const error = thrown(() => q.fromInputs("c@csv"));
+    expect(error.code).toBe("KILN_PIPELINE_NOT_AN_INPUT");
+    expect(error.message).toBe('fromInputs: no node reads "c@csv" (it is read as "c@pandas").');
+    expect(error.hint).toBe(
+      'A name with "@format" matches only that format: use "c@pandas", or "c" for every format.',
+    );
   });
 
   it("toOutputs() keeps the nodes needed to produce the datasets", () => {
@@ -209,17 +238,49 @@ describe("fromInputs() and toOutputs()", () => {
     expect(names(p.toOutputs("other", "profile_report"))).toEqual(["dsx.other", "ingest", "profile"]);
   });
 
-  it("toOutputs() ignores the transcoding format", () => {
-    expect(names(p.toOutputs("companies@spark"))).toEqual(["ingest"]);
+  it("toOutputs() matches a bare name against every format, and `name@format` exactly (as Kedro)", () => {
     expect(names(p.toOutputs("companies"))).toEqual(["ingest"]);
+    expect(names(p.toOutputs("companies@pandas"))).toEqual(["ingest"]);
+    // ingest writes companies@pandas: companies@spark, read by ds.split, has no writer under that name.
+    const error = thrown(() => p.toOutputs("companies@spark"));
+    expect(error.code).toBe("KILN_PIPELINE_NOT_AN_OUTPUT");
+    expect(error.message).toBe(
+      'toOutputs: no node writes "companies@spark" (node "ingest" writes it as "companies@pandas").',
+    );
+    expect(error.hint).toBe(
+      'A name with "@format" matches only that format: use "companies@pandas", or "companies" for every format.',
+    );
   });
 
-  it("toOutputs() rejects datasets no node writes, with a did-you-mean", () => {
+  it("toOutputs() follows the inputs of the nodes it keeps whatever their format", () => {
+    expect(names(p.toOutputs("train"))).toEqual(["ingest", "ds.split"]);
+  });
+
+  it("toOutputs() rejects a name that is no dataset of the pipeline, with a did-you-mean", () => {
     const error = thrown(() => p.toOutputs("scor"));
     expect(error.code).toBe("KILN_PIPELINE_UNKNOWN_DATASET");
-    expect(error.message).toBe('In this pipeline, "scor" is written by no node.');
+    expect(error.message).toBe('toOutputs: "scor" is not a dataset of the pipeline.');
     expect(error.hint).toBe('Did you mean "score"?');
-    expect(thrown(() => p.toOutputs("raw")).code).toBe("KILN_PIPELINE_UNKNOWN_DATASET");
+    expect(thrown(() => p.toOutputs("companies@csv")).code).toBe("KILN_PIPELINE_UNKNOWN_DATASET");
+  });
+
+  it("toOutputs() rejects a free input, pointing at fromInputs", () => {
+    const error = thrown(() => p.toOutputs("raw"));
+    expect(error.code).toBe("KILN_PIPELINE_NOT_AN_OUTPUT");
+    expect(error.message).toBe(
+      'toOutputs: no node writes "raw" (it is a free input, loaded from the catalog).',
+    );
+    expect(error.hint).toContain('to run the nodes that read "raw", use fromInputs (--from-inputs)');
+  });
+
+  it("reports every problem at once; an unknown name decides the code", () => {
+    const error = thrown(() => p.toOutputs("raw", "scor", "score"));
+    expect(error.code).toBe("KILN_PIPELINE_UNKNOWN_DATASET");
+    expect(error.message).toBe(
+      'toOutputs: "scor" is not a dataset of the pipeline; no node writes "raw" (it is a free input, loaded from the catalog).',
+    );
+    expect(error.hint).toContain('Did you mean "score"?');
+    expect(error.hint).toContain("use fromInputs (--from-inputs)");
   });
 });
 
@@ -266,6 +327,8 @@ describe("filter()", () => {
     expect(thrown(() => p.filter({ fromNodes: ["nope"] })).code).toBe("KILN_PIPELINE_UNKNOWN_NODE");
     expect(thrown(() => p.filter({ fromInputs: ["nope"] })).code).toBe("KILN_PIPELINE_UNKNOWN_DATASET");
     expect(thrown(() => p.filter({ toOutputs: ["nope"] })).code).toBe("KILN_PIPELINE_UNKNOWN_DATASET");
+    expect(thrown(() => p.filter({ toOutputs: ["raw"] })).code).toBe("KILN_PIPELINE_NOT_AN_OUTPUT");
+    expect(thrown(() => p.filter({ fromInputs: ["published"] })).code).toBe("KILN_PIPELINE_NOT_AN_INPUT");
     expect(thrown(() => p.filter({ nodeNamespaces: ["nope"] })).code).toBe("KILN_PIPELINE_UNKNOWN_NAMESPACE");
   });
 

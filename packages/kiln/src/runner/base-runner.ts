@@ -80,21 +80,27 @@ export abstract class BaseRunner implements Runner {
     // Every dataset a factory provides is built now: a pattern whose entry the dataset refuses
     // stops the run before any node runs, not when the first node that uses it is reached.
     runCatalog.resolveAll(pipeline.datasets());
+    const runParams: RunParams = { ...options.runParams, runId, runner: this.name };
+    if (options.pipelineName !== undefined) runParams.pipelineName = options.pipelineName;
     let toRun = pipeline;
     if (options.onlyMissingOutputs) {
       const nodes = await nodesWithMissingOutputs(pipeline, runCatalog);
       const skipped = pipeline.nodes.length - nodes.length;
       if (skipped > 0)
         log.info(`Skipping ${skipped} of ${pipeline.nodes.length} nodes: their persisted outputs exist.`);
-      if (nodes.length === 0) return {};
+      if (nodes.length === 0) {
+        // Nothing to run, but still a run: plugins see it start and end (Kedro's session fires both too).
+        const emptyCtx = { runParams, pipeline: new Pipeline([]), catalog: runCatalog };
+        await hooks.call("beforePipelineRun", emptyCtx);
+        await hooks.call("afterPipelineRun", { ...emptyCtx, runResult: {} });
+        return {};
+      }
       toRun = new Pipeline(nodes);
     }
     checkInputs(toRun, runCatalog);
     for (const ds of toRun.datasets()) if (!runCatalog.has(ds)) runCatalog.add(ds, new MemoryDataset());
     await this.validate(toRun, runCatalog);
 
-    const runParams: RunParams = { ...options.runParams, runId, runner: this.name };
-    if (options.pipelineName !== undefined) runParams.pipelineName = options.pipelineName;
     const hookCtx = { runParams, pipeline: toRun, catalog: runCatalog };
     await hooks.call("beforePipelineRun", hookCtx);
 
@@ -123,16 +129,17 @@ export abstract class BaseRunner implements Runner {
         progress?.({ event: "node_started", node: node.name });
         try {
           await runNodeTask(node, env);
+          for (const input of node.inputs) {
+            const left = readersLeft.get(input)! - 1;
+            readersLeft.set(input, left);
+            // Data given to the run in memory stays; intermediate data goes as soon as nobody needs it.
+            if (left === 0 && !freeOutputs.has(input) && !keepFreeInputs.has(input))
+              await runCatalog.release(input);
+          }
         } catch (error) {
+          // A failed release is reported as the node's: it names the dataset, and the resume hint follows.
           progress?.({ event: "node_failed", node: node.name, durationMs: performance.now() - t0 });
           throw new NodeFailure(node, error);
-        }
-        for (const input of node.inputs) {
-          const left = readersLeft.get(input)! - 1;
-          readersLeft.set(input, left);
-          // Data given to the run in memory stays; intermediate data goes as soon as nobody needs it.
-          if (left === 0 && !freeOutputs.has(input) && !keepFreeInputs.has(input))
-            await runCatalog.release(input);
         }
         completed++;
         const ms = performance.now() - t0;
@@ -230,7 +237,7 @@ function checkInputs(pipeline: Pipeline, catalog: DataCatalog): void {
   if (transcoded.length > 0) {
     throw new RunnerError(
       "KILN_RUNNER_TRANSCODED_NOT_DECLARED",
-      `${quoteList(transcoded)} use transcoding but are not declared in the catalog.`,
+      `${quoteList(transcoded)} ${transcoded.length === 1 ? "uses transcoding but is" : "use transcoding but are"} not declared in the catalog.`,
       {
         hint: "Transcoded datasets share one file in two formats: declare each `name@format` in the catalog with the same filepath.",
       },

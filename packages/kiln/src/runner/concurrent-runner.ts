@@ -14,7 +14,8 @@ export function positiveInteger(value: unknown, option: string, runner: string):
   if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
     throw new RunnerError(
       "KILN_RUNNER_BAD_OPTION",
-      `${runner}: ${option} must be a positive integer, got ${JSON.stringify(value)}.`,
+      // String() for numbers: JSON.stringify would print NaN and Infinity as "null".
+      `${runner}: ${option} must be a positive integer, got ${typeof value === "number" ? String(value) : JSON.stringify(value)}.`,
       {
         hint: `e.g. --runner-params ${option.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}=4`,
       },

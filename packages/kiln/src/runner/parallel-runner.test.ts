@@ -4,10 +4,26 @@ import { DataCatalog, MemoryDataset } from "../catalog/index.js";
 import { HookManager } from "../hooks/index.js";
 import { createLogger } from "../logging/index.js";
 import { diamond, Point, special } from "./__fixtures__/pipelines.js";
-import { ParallelRunner } from "./index.js";
+import { NodeRunError, ParallelRunner } from "./index.js";
 import { transferableBuffers, whyNotCloneable } from "./transfer.js";
 
 const quiet = createLogger({ level: "silent" });
+
+/** Records node and pipeline hooks as "hook:node". */
+function recorder(): { events: string[]; hooks: HookManager } {
+  const events: string[] = [];
+  const hooks = new HookManager([
+    {
+      name: "rec",
+      hooks: {
+        afterNodeRun: ({ node }) => void events.push(`afterNodeRun:${node.name}`),
+        onNodeError: ({ node }) => void events.push(`onNodeError:${node.name}`),
+        onPipelineError: () => void events.push("onPipelineError"),
+      },
+    },
+  ]);
+  return { events, hooks };
+}
 const module = new URL("./__fixtures__/pipelines.ts", import.meta.url).href;
 
 describe("ParallelRunner", () => {
@@ -47,6 +63,114 @@ describe("ParallelRunner", () => {
     expect(big).toBeInstanceOf(Float64Array);
     expect(big.length).toBe(50_000);
     expect(big[49_999]).toBe(1.5);
+  });
+
+  it("transfers large binary outputs: the worker's buffer is detached after the reply", async () => {
+    // keep_big keeps the array it returns; kept_bytes, run next in the same worker, reports its size.
+    const seen: unknown[] = [];
+    const hooks = new HookManager([
+      {
+        name: "rec",
+        hooks: {
+          afterNodeRun: ({ node, outputs }) => void (node.name === "keep_big" && seen.push(outputs.kept)),
+        },
+      },
+    ]);
+    const run = (transfer: boolean, n: number) =>
+      new ParallelRunner({
+        logger: quiet,
+        maxWorkers: 1,
+        transfer,
+        source: { module, export: "special" },
+      }).run(special().onlyNodes("keep_big", "kept_bytes"), new DataCatalog({ n: new MemoryDataset(n) }), {
+        hooks,
+      });
+    expect(await run(true, 50_000)).toEqual({ kept_bytes: 0 });
+    const arrived = seen[0] as Float64Array;
+    expect(arrived).toBeInstanceOf(Float64Array);
+    expect(arrived.length).toBe(50_000);
+    expect(arrived[49_999]).toBe(2.5);
+    // Copied instead: with transfer off, and for buffers under 64 KiB.
+    expect(await run(false, 50_000)).toEqual({ kept_bytes: 400_000 });
+    expect(await run(true, 1_000)).toEqual({ kept_bytes: 8_000 });
+  });
+
+  it("fails the node whose worker thread exits, with the exit code", async () => {
+    const { events, hooks } = recorder();
+    const runner = new ParallelRunner({
+      logger: quiet,
+      maxWorkers: 1,
+      source: { module, export: "special" },
+    });
+    const error = (await runner
+      .run(special().onlyNodes("exit_worker"), new DataCatalog({ code: new MemoryDataset(3) }), { hooks })
+      .catch((e: unknown) => e)) as NodeRunError;
+    expect(error).toBeInstanceOf(NodeRunError);
+    expect(error.nodeName).toBe("exit_worker");
+    expect(error.cause).toMatchObject({
+      code: "KILN_RUNNER_WORKER_EXITED",
+      message: 'A ParallelRunner worker thread exited (code 3) while running node "exit_worker".',
+      hint: expect.stringContaining("process.exit()"),
+    });
+    expect(events).toEqual(["onNodeError:exit_worker", "onPipelineError"]);
+  });
+
+  it("reports an error thrown outside a node's promise, which ends its worker thread", async () => {
+    const runner = new ParallelRunner({
+      logger: quiet,
+      maxWorkers: 1,
+      source: { module, export: "special" },
+    });
+    const error = (await runner
+      .run(special().onlyNodes("crash_worker"), new DataCatalog({ n: new MemoryDataset(1) }))
+      .catch((e: unknown) => e)) as NodeRunError;
+    expect(error.nodeName).toBe("crash_worker");
+    expect(error.cause).toMatchObject({
+      code: "KILN_RUNNER_WORKER_EXITED",
+      message:
+        'A ParallelRunner worker thread exited (code 1) while running node "crash_worker": thrown from a timer.',
+    });
+    expect(((error.cause as Error).cause as Error).message).toBe("thrown from a timer");
+  });
+
+  it("blames only the node whose worker exited; nodes in other workers finish", async () => {
+    const { events, hooks } = recorder();
+    const runner = new ParallelRunner({
+      logger: quiet,
+      maxWorkers: 2,
+      source: { module, export: "special" },
+    });
+    // a_slow is sent to a worker first and is still running when exit_worker's worker exits.
+    const error = (await runner
+      .run(
+        special().onlyNodes("a_slow", "exit_worker"),
+        new DataCatalog({ n: new MemoryDataset(1), code: new MemoryDataset(0) }),
+        { hooks },
+      )
+      .catch((e: unknown) => e)) as NodeRunError;
+    expect(error.nodeName).toBe("exit_worker");
+    expect((error.cause as { code: string }).code).toBe("KILN_RUNNER_WORKER_EXITED");
+    expect(events).toContain("afterNodeRun:a_slow");
+    expect(events).not.toContain("onNodeError:a_slow");
+  });
+
+  it("rejects a maxWorkers that is not a positive integer", () => {
+    for (const [value, shown] of [
+      [0, "0"],
+      [-2, "-2"],
+      [1.5, "1.5"],
+      [Number.NaN, "NaN"],
+      ["4", '"4"'],
+    ] as const) {
+      expect(() => new ParallelRunner({ maxWorkers: value as number })).toThrow(
+        expect.objectContaining({
+          code: "KILN_RUNNER_BAD_OPTION",
+          message: `ParallelRunner: maxWorkers must be a positive integer, got ${shown}.`,
+          hint: "e.g. --runner-params max_workers=4",
+        }),
+      );
+    }
+    expect(new ParallelRunner({ maxWorkers: 3 }).maxWorkers).toBe(3);
   });
 
   it("passes the worker's error up with the node's name", async () => {

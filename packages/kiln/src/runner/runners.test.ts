@@ -3,26 +3,49 @@ import { describe, expect, it } from "vitest";
 import { createCatalog, DataCatalog, MemoryDataset, PatternResolver } from "../catalog/index.js";
 import { HookManager, type Hooks } from "../hooks/index.js";
 import { createLogger, type LogRecord } from "../logging/index.js";
-import { node, pipeline } from "../pipeline/index.js";
-import { diamond } from "./__fixtures__/pipelines.js";
+import { node, type Pipeline, pipeline } from "../pipeline/index.js";
+import { chain, diamond, failing } from "./__fixtures__/pipelines.js";
 import { RecordingDataset } from "./__fixtures__/recording-dataset.js";
 import {
   ConcurrentRunner,
   NodeRunError,
   ParallelRunner,
   type Runner,
+  type RunnerOptions,
   type RunProgress,
   SequentialRunner,
 } from "./index.js";
 
 const quiet = createLogger({ level: "silent" });
-const source = { module: new URL("./__fixtures__/pipelines.ts", import.meta.url).href, export: "diamond" };
+const module = new URL("./__fixtures__/pipelines.ts", import.meta.url).href;
 
-const runners: Array<[string, () => Runner]> = [
-  ["SequentialRunner", () => new SequentialRunner({ logger: quiet })],
-  ["ConcurrentRunner", () => new ConcurrentRunner({ logger: quiet, maxConcurrency: 4 })],
-  ["ParallelRunner", () => new ParallelRunner({ logger: quiet, maxWorkers: 2, source })],
+/** Each runner, made with `options`; ParallelRunner's workers load the fixture pipeline named `source`. */
+const runners: Array<[string, (source?: string, options?: RunnerOptions) => Runner]> = [
+  ["SequentialRunner", (_s, o) => new SequentialRunner({ logger: quiet, ...o })],
+  ["ConcurrentRunner", (_s, o) => new ConcurrentRunner({ logger: quiet, maxConcurrency: 4, ...o })],
+  [
+    "ParallelRunner",
+    (s = "diamond", o) =>
+      new ParallelRunner({ logger: quiet, maxWorkers: 2, source: { module, export: s }, ...o }),
+  ],
 ];
+
+/** A persisted dataset whose release() (or exists()) throws. */
+class BrokenDataset<T> extends RecordingDataset<T> {
+  constructor(
+    initial: T | undefined,
+    readonly broken: "release" | "exists",
+  ) {
+    super(initial);
+  }
+  override release(): void {
+    if (this.broken === "release") throw new Error("release refused");
+  }
+  override exists(): boolean {
+    if (this.broken === "exists") throw new Error("store unreachable");
+    return super.exists();
+  }
+}
 
 /** Records every hook call as "hook:subject". */
 function recorder(): { events: string[]; hooks: Hooks } {
@@ -126,12 +149,7 @@ describe.each(runners)("%s", (name, make) => {
     const progress: RunProgress[] = [];
     const lines: LogRecord[] = [];
     const logger = createLogger({ level: "info", sink: (r) => void lines.push(r) });
-    const runner =
-      name === "SequentialRunner"
-        ? new SequentialRunner({ logger })
-        : name === "ConcurrentRunner"
-          ? new ConcurrentRunner({ logger })
-          : new ParallelRunner({ logger, maxWorkers: 2, source });
+    const runner = make("diamond", { logger });
     await runner.run(diamond(), new DataCatalog({ a: new MemoryDataset(1) }), {
       onProgress: (p) => void progress.push(p),
     });
@@ -154,34 +172,36 @@ describe.each(runners)("%s", (name, make) => {
     expect(b.calls).toEqual(["save", "load", "release"]);
     expect(a.load()).toBe(2);
   });
+
+  it("reports a dataset whose release() throws as a failure of the node that read it last", async () => {
+    const { events, hooks } = recorder();
+    const b = new BrokenDataset<number>(undefined, "release");
+    const error = (await make()
+      .run(diamond(), new DataCatalog({ a: new MemoryDataset(2), b }), {
+        hooks: new HookManager([{ name: "rec", hooks }]),
+      })
+      .catch((e: unknown) => e)) as NodeRunError;
+    expect(error).toBeInstanceOf(NodeRunError);
+    expect(error.nodeName).toBe("sum");
+    expect(error.message).toContain('Node "sum" (function addAll) failed (outside its function)');
+    expect(error.message).toContain('Could not release dataset "b" (RecordingDataset): release refused');
+    expect((error.cause as { code: string }).code).toBe("KILN_DATASET_FAILED");
+    expect(events.at(-1)).toBe("onPipelineError");
+  });
 });
 
 describe("failures", () => {
-  const failing = () =>
-    pipeline([
-      node({ func: (x: number) => x + 1, inputs: "a", outputs: "b", name: "one" }),
-      node({ func: (x: number) => x + 1, inputs: "b", outputs: "c", name: "two" }),
-      node({ func: (x: number) => x + 1, inputs: "c", outputs: "d", name: "three" }),
-      node({
-        func: (x: number) => {
-          throw new RangeError(`bad value ${x}`);
-        },
-        inputs: ["d", "params:limit"],
-        outputs: "e",
-        name: "four",
-      }),
-    ]);
+  const failingCatalog = () =>
+    new DataCatalog({ a: new MemoryDataset(1), c: new RecordingDataset<number>() }).addParameters({
+      limit: 3,
+    });
 
-  it.each(runners.slice(0, 2))(
+  it.each(runners)(
     "%s names the node, its inputs, and the nearest nodes with persisted inputs",
     async (_n, make) => {
       const { events, hooks } = recorder();
-      const catalog = new DataCatalog({
-        a: new MemoryDataset(1),
-        c: new RecordingDataset<number>(),
-      }).addParameters({ limit: 3 });
-      const error = await make()
-        .run(failing(), catalog, { hooks: new HookManager([{ name: "rec", hooks }]) })
+      const error = await make("failing")
+        .run(failing(), failingCatalog(), { hooks: new HookManager([{ name: "rec", hooks }]) })
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(NodeRunError);
       const e = error as NodeRunError;
@@ -194,27 +214,28 @@ describe("failures", () => {
       expect((e.cause as Error).message).toBe("bad value 4");
       expect(events.slice(-2)).toEqual(["onNodeError:four", "onPipelineError"]);
       const progress: RunProgress[] = [];
-      await make()
-        .run(failing(), catalog, { onProgress: (p) => void progress.push(p) })
+      await make("failing")
+        .run(failing(), failingCatalog(), { onProgress: (p) => void progress.push(p) })
         .catch(() => undefined);
       expect(progress.at(-1)).toMatchObject({ event: "node_failed", node: "four" });
       expect(events).not.toContain("afterPipelineRun");
     },
   );
 
-  it("puts the resume flag into the command that started the run, replacing an earlier one", async () => {
-    const catalog = new DataCatalog({
-      a: new MemoryDataset(1),
-      c: new RecordingDataset<number>(),
-    }).addParameters({ limit: 3 });
-    const logs: LogRecord[] = [];
-    const runner = new SequentialRunner({ logger: createLogger({ sink: (r) => logs.push(r) }) });
-    const error = (await runner
-      .run(failing(), catalog, { command: 'kiln run --env prod --from-nodes "two"' })
-      .catch((e: unknown) => e)) as NodeRunError;
-    expect(error.hint).toContain('kiln run --env prod --from-nodes "three"');
-    expect(logs.find((l) => l.level === "warn")?.message).toContain("1 node has not run");
-  });
+  it.each(runners)(
+    "%s puts the resume flag into the command that started the run, replacing an earlier one",
+    async (_n, make) => {
+      const logs: LogRecord[] = [];
+      const runner = make("failing", { logger: createLogger({ sink: (r) => logs.push(r) }) });
+      const error = (await runner
+        .run(failing(), failingCatalog(), { command: 'kiln run --env prod --from-nodes "two"' })
+        .catch((e: unknown) => e)) as NodeRunError;
+      expect(error.hint).toContain('kiln run --env prod --from-nodes "three"');
+      const warning = logs.find((l) => l.level === "warn");
+      expect(warning?.message).toContain("1 node has not run");
+      expect(warning?.message).toContain('kiln run --env prod --from-nodes "three"');
+    },
+  );
 
   it("says to repeat the command when no node ran", async () => {
     const p = pipeline([
@@ -263,6 +284,11 @@ describe("failures", () => {
       new SequentialRunner({ logger: quiet }).run(p, new DataCatalog({ a: new MemoryDataset(1) })),
     ).rejects.toMatchObject({
       code: "KILN_RUNNER_TRANSCODED_NOT_DECLARED",
+      message: '"b@json", "b@text" use transcoding but are not declared in the catalog.',
+    });
+    const declared = new DataCatalog({ a: new MemoryDataset(1), "b@json": new MemoryDataset() });
+    await expect(new SequentialRunner({ logger: quiet }).run(p, declared)).rejects.toMatchObject({
+      message: '"b@text" uses transcoding but is not declared in the catalog.',
     });
   });
 });
@@ -317,29 +343,63 @@ describe("dataset factories", () => {
   );
 });
 
-describe("onlyMissingOutputs", () => {
-  it("skips nodes whose persisted outputs exist, and reruns what a running node needs", async () => {
+describe.each(runners)("onlyMissingOutputs with %s", (_n, make) => {
+  /** Runs `p` with onlyMissingOutputs, returning the nodes that ran and the pipeline hooks that fired. */
+  async function runMissing(p: Pipeline, catalog: DataCatalog) {
     const ran: string[] = [];
-    const step = (name: string) => (x: number) => {
-      ran.push(name);
-      return x + 1;
-    };
-    const p = pipeline([
-      node({ func: step("one"), inputs: "a", outputs: "b", name: "one" }),
-      node({ func: step("two"), inputs: "b", outputs: "c", name: "two" }),
-      node({ func: step("three"), inputs: "c", outputs: "d", name: "three" }),
+    const pipelineHooks: string[] = [];
+    const hooks = new HookManager([
+      {
+        name: "rec",
+        hooks: {
+          beforeNodeRun: ({ node }) => void ran.push(node.name),
+          beforePipelineRun: ({ pipeline }) => void pipelineHooks.push(`before:${pipeline.nodes.length}`),
+          afterPipelineRun: () => void pipelineHooks.push("after"),
+        },
+      },
     ]);
-    // b is in memory (must be recomputed if anyone needs it), c exists on "disk", d does not exist.
-    const c = new RecordingDataset(10);
+    const out = await make("chain").run(p, catalog, { hooks, onlyMissingOutputs: true });
+    return { ran, out, pipelineHooks };
+  }
+
+  it("skips nodes whose persisted outputs exist, and reruns what a running node needs", async () => {
+    // b is in memory (recomputed if anyone needs it), c exists on "disk", d does not exist yet.
     const d = new RecordingDataset<number>();
-    const catalog = new DataCatalog({ a: new MemoryDataset(0), c, d });
-    await new SequentialRunner({ logger: quiet }).run(p, catalog, { onlyMissingOutputs: true });
-    expect(ran).toEqual(["three"]);
+    const catalog = new DataCatalog({ a: new MemoryDataset(0), c: new RecordingDataset(10), d });
+    const p = chain().onlyNodes("one", "two", "three");
+    const first = await runMissing(p, catalog);
+    expect(first.ran).toEqual(["three"]);
     expect(d.load()).toBe(11);
-    ran.length = 0;
-    const out = await new SequentialRunner({ logger: quiet }).run(p, catalog, { onlyMissingOutputs: true });
-    expect(ran).toEqual([]);
-    expect(out).toEqual({});
+    const second = await runMissing(p, catalog);
+    expect(second.ran).toEqual([]);
+    expect(second.out).toEqual({});
+    // Nothing to run is still a run for plugins.
+    expect(second.pipelineHooks).toEqual(["before:0", "after"]);
+  });
+
+  it("always runs a node without outputs (as Kedro), and only what it needs", async () => {
+    const catalog = new DataCatalog({
+      a: new MemoryDataset(0),
+      c: new RecordingDataset(10),
+      d: new RecordingDataset(11),
+    });
+    const { ran } = await runMissing(chain(), catalog);
+    expect(ran).toEqual(["check"]);
+    // With d in memory, check needs three; three's input c exists, so one and two stay skipped.
+    const inMemory = new DataCatalog({ a: new MemoryDataset(0), c: new RecordingDataset(10) });
+    expect((await runMissing(chain(), inMemory)).ran).toEqual(["three", "check"]);
+  });
+
+  it("fails with the dataset's name when exists() throws", async () => {
+    const catalog = new DataCatalog({
+      a: new MemoryDataset(0),
+      c: new RecordingDataset(10),
+      d: new BrokenDataset<number>(undefined, "exists"),
+    });
+    await expect(runMissing(chain(), catalog)).rejects.toMatchObject({
+      code: "KILN_DATASET_FAILED",
+      message: expect.stringMatching(/dataset "d" \(RecordingDataset\).*store unreachable/),
+    });
   });
 });
 

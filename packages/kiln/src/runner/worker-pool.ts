@@ -5,6 +5,7 @@ import { kilnPackageRoot } from "../utils/index.js";
 import type { PipelineSource, SerializedError, TaskMessage, WorkerReply } from "./worker-protocol.js";
 
 interface Pending {
+  node: string;
   resolve(outputs: Record<string, unknown>): void;
   reject(error: Error): void;
 }
@@ -12,6 +13,12 @@ interface Pending {
 interface PoolWorker {
   worker: Worker;
   busy: boolean;
+  /** False once the thread has exited. */
+  alive: boolean;
+  /** The id of the task the worker is running. */
+  task: number | undefined;
+  /** An uncaught error the thread reported; its exit follows. */
+  crash: Error | undefined;
 }
 
 /** Rebuilds a worker's error in this thread, keeping message, stack, code and hint. */
@@ -66,7 +73,7 @@ export class WorkerPool {
     const pool = new WorkerPool();
     const ready = Array.from({ length: size }, () => {
       const worker = startWorker({ source, transfer: options.transfer });
-      const entry: PoolWorker = { worker, busy: true };
+      const entry: PoolWorker = { worker, busy: true, alive: true, task: undefined, crash: undefined };
       pool.#workers.push(entry);
       return new Promise<void>((resolve, reject) => {
         worker.on("message", (reply: WorkerReply) => {
@@ -81,6 +88,7 @@ export class WorkerPool {
           const task = pool.#pending.get(reply.id);
           pool.#pending.delete(reply.id);
           entry.busy = false;
+          entry.task = undefined;
           if (task) {
             if (reply.ok) task.resolve(reply.outputs);
             else task.reject(deserializeError(reply.error));
@@ -88,21 +96,15 @@ export class WorkerPool {
           pool.#drain();
         });
         worker.on("error", (error) => {
+          entry.crash = error; // the exit event follows and reports it
           reject(error);
-          pool.#failAll(error);
         });
         worker.on("exit", (code) => {
-          if (!pool.#closed) {
-            const error = new RunnerError(
-              "KILN_RUNNER_WORKER_EXITED",
-              `A ParallelRunner worker thread exited (code ${code}).`,
-              {
-                hint: "A node may have called process.exit() or run out of memory; run it with SequentialRunner to see.",
-              },
-            );
-            reject(error);
-            pool.#failAll(error);
-          }
+          entry.alive = false;
+          if (pool.#closed) return;
+          const error = pool.#exitError(entry, code);
+          reject(error);
+          pool.#workerExited(entry, error);
         });
       });
     });
@@ -122,8 +124,12 @@ export class WorkerPool {
     transfer: ArrayBuffer[] = [],
   ): Promise<Record<string, unknown>> {
     return new Promise((resolve, reject) => {
+      if (!this.#workers.some((w) => w.alive)) {
+        reject(this.#noWorkersLeft());
+        return;
+      }
       const id = this.#nextId++;
-      this.#pending.set(id, { resolve, reject });
+      this.#pending.set(id, { node, resolve, reject });
       this.#queue.push({ message: { id, node, inputs }, transfer });
       this.#drain();
     });
@@ -132,13 +138,15 @@ export class WorkerPool {
   #drain(): void {
     for (const entry of this.#workers) {
       if (this.#queue.length === 0) return;
-      if (entry.busy) continue;
+      if (entry.busy || !entry.alive) continue;
       const { message, transfer } = this.#queue.shift()!;
       entry.busy = true;
+      entry.task = message.id;
       try {
         entry.worker.postMessage(message, transfer);
       } catch (error) {
         entry.busy = false;
+        entry.task = undefined;
         const task = this.#pending.get(message.id);
         this.#pending.delete(message.id);
         task?.reject(error as Error);
@@ -146,11 +154,45 @@ export class WorkerPool {
     }
   }
 
-  #failAll(error: Error): void {
-    for (const [id, task] of this.#pending) {
-      this.#pending.delete(id);
-      task.reject(error);
+  /** The error for a worker thread that exited while the pool was open, naming the node it was running. */
+  #exitError(entry: PoolWorker, code: number): RunnerError {
+    const node = entry.task === undefined ? undefined : this.#pending.get(entry.task)?.node;
+    const when = node === undefined ? "" : ` while running node "${node}"`;
+    const why = entry.crash ? `: ${entry.crash.message}` : "";
+    return new RunnerError(
+      "KILN_RUNNER_WORKER_EXITED",
+      `A ParallelRunner worker thread exited (code ${code})${when}${why}.`,
+      {
+        hint: "A node may have called process.exit(), thrown outside its promise, or run out of memory; run it with SequentialRunner to see.",
+        ...(entry.crash ? { cause: entry.crash } : {}),
+      },
+    );
+  }
+
+  /**
+   * Fails only the task the exited worker was running: nodes in flight in other workers finish, and
+   * queued tasks go to the workers left (or fail when there are none).
+   */
+  #workerExited(entry: PoolWorker, error: RunnerError): void {
+    if (entry.task !== undefined) {
+      const task = this.#pending.get(entry.task);
+      this.#pending.delete(entry.task);
+      entry.task = undefined;
+      task?.reject(error);
     }
+    if (this.#workers.some((w) => w.alive)) return;
+    const left = this.#noWorkersLeft(error);
+    for (const { message } of this.#queue.splice(0)) {
+      this.#pending.get(message.id)?.reject(left);
+      this.#pending.delete(message.id);
+    }
+  }
+
+  #noWorkersLeft(cause?: Error): RunnerError {
+    return new RunnerError("KILN_RUNNER_WORKER_EXITED", "Every ParallelRunner worker thread has exited.", {
+      hint: "See the first node that failed: its worker exited while running it.",
+      ...(cause ? { cause } : {}),
+    });
   }
 
   async close(): Promise<void> {

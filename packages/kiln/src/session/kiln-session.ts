@@ -31,6 +31,7 @@ import {
   selectPipeline,
 } from "../project/index.js";
 import type { RunProgress, RunResult } from "../runner/index.js";
+import { feedDict } from "./feed-dict.js";
 import { gitInfo } from "./git-info.js";
 import { appendRunRecord, pathForRecord, type RunRecord } from "./run-record.js";
 import { createRunner } from "./runner-factory.js";
@@ -194,10 +195,13 @@ export class KilnSession {
         });
         await this.hooks.call("afterCatalogCreated", {
           catalog: built,
-          conf: catalog.value,
+          confCatalog: catalog.value,
+          confCreds: credentials.value,
           parameters: parameters.value,
+          feedDict: feedDict(parameters.value),
           saveVersion,
           loadVersions: opts.loadVersions ?? {},
+          conf: catalog.value,
         });
         return built;
       },

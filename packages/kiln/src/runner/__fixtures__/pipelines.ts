@@ -26,6 +26,34 @@ export const diamond = () =>
     }),
   ]);
 
+/** a → one → b → two → c → three → d; (d, params:limit) → four, which throws RangeError. */
+export const failing = () =>
+  pipeline([
+    node({ func: (x: number) => x + 1, inputs: "a", outputs: "b", name: "one" }),
+    node({ func: (x: number) => x + 1, inputs: "b", outputs: "c", name: "two" }),
+    node({ func: (x: number) => x + 1, inputs: "c", outputs: "d", name: "three" }),
+    node({
+      func: (x: number) => {
+        throw new RangeError(`bad value ${x}`);
+      },
+      inputs: ["d", "params:limit"],
+      outputs: "e",
+      name: "four",
+    }),
+  ]);
+
+/** a → one → b → two → c → three → d (each x + 1), and `check` reading d with no outputs. */
+export const chain = () =>
+  pipeline([
+    node({ func: (x: number) => x + 1, inputs: "a", outputs: "b", name: "one" }),
+    node({ func: (x: number) => x + 1, inputs: "b", outputs: "c", name: "two" }),
+    node({ func: (x: number) => x + 1, inputs: "c", outputs: "d", name: "three" }),
+    node({ func: (_x: number) => undefined, inputs: "d", name: "check" }),
+  ]);
+
+/** The last array `keep_big` returned, as the worker thread that ran it still sees it. */
+let kept: Float64Array | undefined;
+
 /** Nodes whose behaviour the ParallelRunner tests look at. */
 export const special = () =>
   pipeline([
@@ -50,6 +78,49 @@ export const special = () =>
       inputs: "n",
       outputs: "never",
       name: "explode",
+    }),
+    node({
+      func: (n: number) => {
+        kept = new Float64Array(n).fill(2.5);
+        return kept;
+      },
+      inputs: "n",
+      outputs: "kept",
+      name: "keep_big",
+    }),
+    // Runs in the worker after keep_big: 0 bytes when the worker transferred the buffer, all of them when copied.
+    node({
+      func: (_k: Float64Array) => kept?.buffer.byteLength,
+      inputs: "kept",
+      outputs: "kept_bytes",
+      name: "kept_bytes",
+    }),
+    node({
+      func: (code: number) => process.exit(code),
+      inputs: "code",
+      outputs: "gone",
+      name: "exit_worker",
+    }),
+    node({
+      // Throws outside the node's promise, which never settles: the worker thread crashes.
+      func: (_n: number) =>
+        new Promise(() => {
+          setTimeout(() => {
+            throw new Error("thrown from a timer");
+          }, 0);
+        }),
+      inputs: "n",
+      outputs: "crashed",
+      name: "crash_worker",
+    }),
+    node({
+      func: async (n: number) => {
+        await new Promise((r) => setTimeout(r, 200));
+        return n;
+      },
+      inputs: "n",
+      outputs: "slow",
+      name: "a_slow",
     }),
   ]);
 
