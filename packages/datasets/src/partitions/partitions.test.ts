@@ -1,7 +1,15 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createCatalog, createDefaultRegistry, createLogger, type DataCatalog } from "kiln";
+import {
+  createCatalog,
+  createDefaultRegistry,
+  createLogger,
+  type DataCatalog,
+  node,
+  pipeline,
+  SequentialRunner,
+} from "kiln";
 import pl from "nodejs-polars";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { datasetTypes } from "../plugin.js";
@@ -155,5 +163,37 @@ describe("IncrementalDataset", () => {
     expect(Object.keys(await events.load())).toEqual(["b"]);
     const bad = await failure(catalogOf({ e: { ...entry, comparison: "lt" } }));
     expect(bad.message).toContain('comparison must be gt or ge, got "lt"');
+  });
+});
+
+describe("IncrementalDataset in a pipeline", () => {
+  it("is confirmed by the node that names it in confirms: the next run reads only new partitions", async () => {
+    const entry = {
+      type: "partitions.IncrementalDataset",
+      path: "data/01_raw/events",
+      dataset: "json.JSONDataset",
+      filename_suffix: ".json",
+    };
+    const seen: string[][] = [];
+    const pipe = pipeline([
+      node({
+        func: (events: Record<string, { n: number }>) => {
+          seen.push(Object.keys(events));
+          return Object.values(events).reduce((sum, e) => sum + e.n, 0);
+        },
+        inputs: "events",
+        outputs: "total",
+        name: "sum_new_events",
+        confirms: "events",
+      }),
+    ]);
+    const runner = new SequentialRunner({ logger: createLogger({ level: "silent" }) });
+    const first = await catalogOf({ events: entry });
+    await first.save("events", { "2024-01-01": { n: 1 }, "2024-01-02": { n: 2 } });
+    expect((await runner.run(pipe, first)).total).toBe(3);
+    await first.save("events", { "2024-01-03": { n: 4 } });
+    expect((await runner.run(pipe, await catalogOf({ events: entry }))).total).toBe(4);
+    expect((await runner.run(pipe, await catalogOf({ events: entry }))).total).toBe(0);
+    expect(seen).toEqual([["2024-01-01", "2024-01-02"], ["2024-01-03"], []]);
   });
 });

@@ -17,7 +17,7 @@ export interface AddOptions {
   replace?: boolean;
 }
 
-type Operation = "load" | "save" | "exists" | "release";
+type Operation = "load" | "save" | "exists" | "release" | "confirm";
 
 /**
  * Names → datasets. Every load and save goes through here, so that errors name the dataset and wrap
@@ -193,6 +193,26 @@ export class DataCatalog {
       await dataset.release();
     } catch (error) {
       throw wrap(error, name, dataset, "release");
+    }
+  }
+
+  /**
+   * Calls the dataset's `confirm()` (an incremental dataset saves its checkpoint).
+   * @throws DatasetError `KILN_DATASET_NOT_CONFIRMABLE` when it has none.
+   */
+  async confirm(name: string): Promise<void> {
+    const dataset = this.get(name);
+    if (typeof dataset.confirm !== "function") {
+      throw new DatasetError(
+        "KILN_DATASET_NOT_CONFIRMABLE",
+        `Dataset "${name}" (${String(dataset.describe().type ?? dataset.constructor.name)}) cannot be confirmed: it has no confirm().`,
+        { hint: "Only datasets that keep a checkpoint (partitions.IncrementalDataset) can be named in a node's `confirms`." },
+      );
+    }
+    try {
+      await dataset.confirm();
+    } catch (error) {
+      throw wrap(error, name, dataset, "confirm");
     }
   }
 

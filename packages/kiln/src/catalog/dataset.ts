@@ -19,6 +19,11 @@ export interface Dataset<TLoad = unknown, TSave = TLoad> {
   exists(): MaybePromise<boolean>;
   /** Drops cached data; a memory dataset forgets its value. */
   release?(): MaybePromise<void>;
+  /**
+   * Records that what was last loaded has been processed (an incremental dataset moves its
+   * checkpoint). Called by the runner after a node that names the dataset in `confirms` succeeds.
+   */
+  confirm?(): MaybePromise<void>;
   /** Plain data that identifies the dataset (type, path, options); never credentials. */
   describe(): Record<string, unknown>;
   preview?(options?: { rows?: number }): MaybePromise<DatasetPreview>;

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { PipelineError } from "../errors/index.js";
 import { thrown } from "./__fixtures__/expect-error.js";
+import { pipeline } from "./modular.js";
 import { Node, node } from "./node.js";
 
 const identity = (x: unknown) => x;
@@ -437,5 +438,39 @@ describe("Node printing and equality", () => {
     inputs.push("c2");
     expect(n).toBeInstanceOf(Node);
     expect(n.inputs).toEqual(["a", "b"]);
+  });
+});
+
+describe("node() confirms", () => {
+  const id = (x: unknown) => x;
+
+  it("keeps the datasets to confirm, once each, and shows them in toJSON()", () => {
+    const n = node({
+      func: id,
+      inputs: "events",
+      outputs: "counts",
+      name: "count",
+      confirms: ["events", "events"],
+    });
+    expect(n.confirms).toEqual(["events"]);
+    expect(n.toJSON().confirms).toEqual(["events"]);
+    expect(node({ func: id, inputs: "a", outputs: "b", name: "plain" }).toJSON()).not.toHaveProperty(
+      "confirms",
+    );
+    expect(node({ func: id, inputs: "a", outputs: "b", name: "one", confirms: "a" }).confirms).toEqual(["a"]);
+  });
+
+  it("refuses a bad dataset name, saying it is in confirms", () => {
+    expect(() => node({ func: id, inputs: "a", outputs: "b", name: "n", confirms: ["bad name"] })).toThrow(
+      /Node "n" confirms.*contains whitespace or a comma/,
+    );
+  });
+
+  it("namespaces the confirmed datasets with the node's other datasets in a modular pipeline", () => {
+    const base = pipeline([
+      node({ func: id, inputs: "events", outputs: "counts", name: "count", confirms: "events" }),
+    ]);
+    expect(pipeline(base, { namespace: "eu" }).nodes[0]!.confirms).toEqual(["eu.events"]);
+    expect(pipeline(base, { namespace: "eu", inputs: "events" }).nodes[0]!.confirms).toEqual(["events"]);
   });
 });

@@ -1,6 +1,12 @@
 import { NodeError, PipelineError } from "../errors/index.js";
 import { shortHash } from "./hash.js";
-import { stripTranscoding, validateNamespace, validateNodeName, validateTag } from "./names.js";
+import {
+  stripTranscoding,
+  validateDatasetName,
+  validateNamespace,
+  validateNodeName,
+  validateTag,
+} from "./names.js";
 import {
   describeValue,
   type Kind,
@@ -34,10 +40,17 @@ export interface NodeOptions<F extends (...args: any[]) => unknown = (...args: a
   tags?: string | Iterable<string>;
   /** Dot-separated; the node's full name becomes `namespace.name`. */
   namespace?: string;
+  /**
+   * Datasets to confirm once the node has run and its outputs are saved (an incremental dataset then
+   * moves its checkpoint past what it loaded), as Kedro's `confirms`.
+   */
+  confirms?: string | Iterable<string>;
 }
 
 /** Shared by every node without tags (most of them); `Node.tags` is read-only, so sharing is safe. */
 const NO_TAGS: ReadonlySet<string> = new Set<string>();
+/** Shared by every node that confirms nothing. */
+const NO_CONFIRMS: readonly string[] = Object.freeze([]);
 
 const VALID_FUNC_NAME = /^[A-Za-z0-9_][A-Za-z0-9_\-.]*$/;
 
@@ -60,6 +73,7 @@ interface NodeParts {
   tags: ReadonlySet<string>;
   input: Side;
   output: Side;
+  confirms?: readonly string[];
 }
 
 /** Bits of `Node.#flags`: the input kind, the output kind (shifted by 2), and "the name is a default". */
@@ -86,6 +100,8 @@ export class Node {
   readonly inputs: readonly string[];
   /** Output dataset names, in declaration order. */
   readonly outputs: readonly string[];
+  /** Datasets confirmed after the node runs (see {@link NodeOptions.confirms}). */
+  readonly confirms: readonly string[];
   // A pipeline keeps every node alive, so a node is a few fields (BENCHMARKS.md, section 1): Shape
   // objects are made when asked for, kinds and the default-name flag share one number, and record
   // keys have a field only through `#keys`.
@@ -109,6 +125,7 @@ export class Node {
         : undefined;
     this.inputs = unique(input.names);
     this.outputs = output.names;
+    this.confirms = parts.confirms ?? NO_CONFIRMS;
     // Most nodes have one output: compare against it directly instead of building a set.
     const only = this.outputs.length === 1 ? stripTranscoding(this.outputs[0]!) : undefined;
     let seen: Set<string> | undefined;
@@ -283,6 +300,7 @@ export class Node {
       tags: changes.tags ? new Set([...this.tags, ...changes.tags]) : this.tags,
       input,
       output,
+      confirms: rename && this.confirms.length > 0 ? this.confirms.map(rename) : this.confirms,
     });
   }
 
@@ -304,6 +322,7 @@ export class Node {
     tags: string[];
     inputs: NodeInputs;
     outputs: NodeOutputs;
+    confirms?: string[];
     func: string;
   } {
     return {
@@ -312,6 +331,7 @@ export class Node {
       tags: [...this.tags].sort(),
       inputs: specOf(this.#inputKind, this.#inputNames, this.#keys?.input),
       outputs: specOf(this.#outputKind, this.outputs, this.#keys?.output),
+      ...(this.confirms.length > 0 ? { confirms: [...this.confirms] } : {}),
       func: this.funcName,
     };
   }
@@ -336,7 +356,7 @@ export function node<F extends (...args: any[]) => unknown>(options: NodeOptions
       "node() takes one options object { func, inputs, outputs, ... }.",
     );
   }
-  const { func, inputs, outputs, name, namespace, tags } = options;
+  const { func, inputs, outputs, name, namespace, tags, confirms } = options;
   const label = name ?? (func?.name || "<anonymous>"); // an anonymous function's name is ""
   if (typeof func !== "function") {
     throw new PipelineError(
@@ -360,6 +380,12 @@ export function node<F extends (...args: any[]) => unknown>(options: NodeOptions
     for (const tag of list) validateTag(tag, whereOf(label));
     if (list.length > 0) tagSet = new Set(list);
   }
+  let confirmed: readonly string[] | undefined;
+  if (confirms !== undefined) {
+    const list = typeof confirms === "string" ? [confirms] : [...confirms];
+    for (const dataset of list) validateDatasetName(dataset, `${whereOf(label)} confirms`);
+    if (list.length > 0) confirmed = [...new Set(list)];
+  }
   return new Node({
     func,
     baseName: name ?? defaultName(func, input.names, output.names),
@@ -368,5 +394,6 @@ export function node<F extends (...args: any[]) => unknown>(options: NodeOptions
     tags: tagSet,
     input,
     output,
+    ...(confirmed ? { confirms: confirmed } : {}),
   });
 }

@@ -79,7 +79,7 @@ export abstract class BaseRunner implements Runner {
     const runCatalog = catalog.shallowCopy();
     // Every dataset a factory provides is built now: a pattern whose entry the dataset refuses
     // stops the run before any node runs, not when the first node that uses it is reached.
-    runCatalog.resolveAll(pipeline.datasets());
+    runCatalog.resolveAll([...pipeline.datasets(), ...pipeline.nodes.flatMap((n) => n.confirms)]);
     const runParams: RunParams = { ...options.runParams, runId, runner: this.name };
     if (options.pipelineName !== undefined) runParams.pipelineName = options.pipelineName;
     let toRun = pipeline;
@@ -241,6 +241,21 @@ function checkInputs(pipeline: Pipeline, catalog: DataCatalog): void {
       {
         hint: "Transcoded datasets share one file in two formats: declare each `name@format` in the catalog with the same filepath.",
       },
+    );
+  }
+  const unconfirmable = pipeline.nodes.flatMap((n) =>
+    n.confirms
+      .filter((ds) => !catalog.has(ds) || typeof catalog.get(ds).confirm !== "function")
+      .map(
+        (ds) =>
+          `"${ds}" (node "${n.name}"${catalog.has(ds) ? ": it has no confirm()" : ": not in the catalog"})`,
+      ),
+  );
+  if (unconfirmable.length > 0) {
+    throw new RunnerError(
+      "KILN_RUNNER_UNKNOWN_CONFIRMS",
+      `Nodes confirm datasets that cannot be confirmed: ${unconfirmable.join(", ")}.`,
+      { hint: "`confirms` names a catalog dataset that keeps a checkpoint (partitions.IncrementalDataset)." },
     );
   }
 }

@@ -76,4 +76,6 @@ export async function runNodeTask(node: Node, env: TaskEnv): Promise<void> {
   if (hooks.has("afterNodeRun"))
     await hooks.call("afterNodeRun", { node, catalog, inputs, outputs, isAsync, runId });
   await saveOutputs(node, outputs, env);
+  // Only now is the node's work kept: an incremental input moves its checkpoint past what it gave.
+  for (const name of node.confirms) await catalog.confirm(name);
 }

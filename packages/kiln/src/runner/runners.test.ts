@@ -4,7 +4,7 @@ import { createCatalog, DataCatalog, MemoryDataset, PatternResolver } from "../c
 import { HookManager, type Hooks } from "../hooks/index.js";
 import { createLogger, type LogRecord } from "../logging/index.js";
 import { node, type Pipeline, pipeline } from "../pipeline/index.js";
-import { chain, diamond, failing } from "./__fixtures__/pipelines.js";
+import { chain, confirming, diamond, failing } from "./__fixtures__/pipelines.js";
 import { RecordingDataset } from "./__fixtures__/recording-dataset.js";
 import {
   ConcurrentRunner,
@@ -187,6 +187,49 @@ describe.each(runners)("%s", (name, make) => {
     expect(error.message).toContain('Could not release dataset "b" (RecordingDataset): release refused');
     expect((error.cause as { code: string }).code).toBe("KILN_DATASET_FAILED");
     expect(events.at(-1)).toBe("onPipelineError");
+  });
+});
+
+/** A memory dataset that records its confirm() calls, as an incremental dataset would move a checkpoint. */
+class ConfirmableDataset<T> extends MemoryDataset<T> {
+  readonly calls: string[];
+  constructor(data: T, calls: string[]) {
+    super(data);
+    this.calls = calls;
+  }
+  confirm(): void {
+    this.calls.push("confirm");
+  }
+}
+
+describe.each(runners)("confirms with %s", (_n, make) => {
+  it("confirms after the node's outputs are saved, and not when a later node fails", async () => {
+    const calls: string[] = [];
+    const catalog = () => new DataCatalog({ events: new ConfirmableDataset([1, 2, 3], calls) });
+    const { hooks } = recorder();
+    hooks.afterDatasetSaved = ({ datasetName }) => void calls.push(`saved:${datasetName}`);
+    await make("confirming").run(confirming(), catalog(), {
+      hooks: new HookManager([{ name: "rec", hooks }]),
+    });
+    expect(calls).toEqual(["saved:total", "confirm", "saved:checked", "confirm"]);
+    calls.length = 0;
+    const big = new DataCatalog({ events: new ConfirmableDataset([5, 6], calls) });
+    await expect(make("confirming").run(confirming(), big)).rejects.toMatchObject({
+      code: "KILN_NODE_FAILED",
+    });
+    expect(calls).toEqual(["confirm"]); // count confirmed; fail_if_big failed before confirming
+  });
+
+  it("refuses, before any node runs, to confirm what cannot be confirmed", async () => {
+    const { events, hooks } = recorder();
+    const run = make("confirming").run(confirming(), new DataCatalog({ events: new MemoryDataset([1]) }), {
+      hooks: new HookManager([{ name: "rec", hooks }]),
+    });
+    await expect(run).rejects.toMatchObject({
+      code: "KILN_RUNNER_UNKNOWN_CONFIRMS",
+      message: expect.stringContaining('"events" (node "count": it has no confirm())'),
+    });
+    expect(events).toEqual([]);
   });
 });
 

@@ -42,6 +42,28 @@ export const failing = () =>
     }),
   ]);
 
+/** events → count → total (confirms events); total → fail_if_big throws when total > 10 (confirms events). */
+export const confirming = () =>
+  pipeline([
+    node({
+      func: (events: number[]) => events.reduce((a, b) => a + b, 0),
+      inputs: "events",
+      outputs: "total",
+      name: "count",
+      confirms: "events",
+    }),
+    node({
+      func: (total: number) => {
+        if (total > 10) throw new Error(`total ${total} is too big`);
+        return total;
+      },
+      inputs: "total",
+      outputs: "checked",
+      name: "fail_if_big",
+      confirms: "events",
+    }),
+  ]);
+
 /** a → one → b → two → c → three → d (each x + 1), and `check` reading d with no outputs. */
 export const chain = () =>
   pipeline([
