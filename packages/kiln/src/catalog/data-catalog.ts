@@ -206,7 +206,9 @@ export class DataCatalog {
       throw new DatasetError(
         "KILN_DATASET_NOT_CONFIRMABLE",
         `Dataset "${name}" (${String(dataset.describe().type ?? dataset.constructor.name)}) cannot be confirmed: it has no confirm().`,
-        { hint: "Only datasets that keep a checkpoint (partitions.IncrementalDataset) can be named in a node's `confirms`." },
+        {
+          hint: "Only datasets that keep a checkpoint (partitions.IncrementalDataset) can be named in a node's `confirms`.",
+        },
       );
     }
     try {
