@@ -63,6 +63,26 @@ describe("bootstrapProject", () => {
     await session.close();
   });
 
+  it("tells pipeline hooks the run's id, project folder and environment (Kedro's run_params)", async () => {
+    const { session } = await bootstrapProject(root, { env: "prod", logger });
+    const seen: Array<Record<string, unknown>> = [];
+    session.hooks.register({
+      name: "rec",
+      hooks: { beforePipelineRun: ({ runParams }) => void seen.push(runParams) },
+    });
+    await session.run({ pipeline: "double" });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({
+      runId: session.lastRun!.runId,
+      projectPath: root,
+      env: "prod",
+      project: "tiny",
+      pipelineName: "double",
+      runner: "SequentialRunner",
+    });
+    await session.close();
+  });
+
   it("reads conf from an archive and removes the extracted copy on close", async () => {
     await writeFile(join(root, "conf.zip"), makeZip({ "conf/base/parameters.yml": "x: 7\n" }));
     const { catalog, session } = await bootstrapProject(root, { confSource: "conf.zip", logger });

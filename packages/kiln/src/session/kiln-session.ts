@@ -331,7 +331,12 @@ export class KilnSession {
         pipelineName,
         onlyMissingOutputs: options.onlyMissingOutputs ?? false,
         ...(options.command ? { command: options.command } : {}),
-        runParams: { env: this.env, project: this.project.name, ...recordedOptions },
+        runParams: {
+          env: this.env,
+          project: this.project.name,
+          projectPath: this.project.root,
+          ...recordedOptions,
+        },
         onProgress: progress,
       });
     } catch (e) {
