@@ -27,6 +27,7 @@ export {
   type MetricsToSave,
 } from "./datasets/metrics-dataset.js";
 export { TrackingError } from "./errors.js";
+export { type OpenTrackingStoreOptions, openTrackingStore } from "./open-tracking-store.js";
 export { type FlattenOptions, flattenParams } from "./params/flatten.js";
 export { datasetTypes, default as trackingPlugin } from "./plugin.js";
 export { RunTracker, type RunTrackerOptions } from "./run/run-tracker.js";

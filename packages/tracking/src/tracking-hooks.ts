@@ -2,10 +2,10 @@ import { isAbsolute, relative } from "node:path";
 import {
   type DataCatalog,
   type Dataset,
-  getDefaultLogger,
   type Hooks,
   hasProtocol,
   type KilnContext,
+  type Logger,
   type Node,
   type RunParams,
 } from "kiln";
@@ -22,6 +22,7 @@ interface ActiveRun {
   tracker: RunTracker;
   catalog: DataCatalog;
   projectRoot: string;
+  logger: Logger;
   outputsLeft: Map<string, number>;
 }
 
@@ -99,7 +100,6 @@ function lineageOf(
 export function createTrackingHooks(): Hooks {
   const contexts = new Map<string, KilnContext>();
   const runs = new Map<string, ActiveRun>();
-  const log = () => getDefaultLogger();
 
   const bindAll = (catalog: DataCatalog, tracker: RunTracker | undefined, reason?: string) => {
     for (const name of catalog.list()) {
@@ -129,10 +129,11 @@ export function createTrackingHooks(): Hooks {
       }
       const settings = await loadTrackingSettings(context);
       const { config } = settings;
+      const logger = context.logger;
       if (!config.enabled)
         return bindAll(catalog, undefined, "tracking is off (enabled: false in tracking.yml)");
       if (isSkipped(config.pipelines.skip, runParams)) {
-        log().info(
+        logger.info(
           `Not tracking this run: pipeline ${String(runParams.pipelineName)} is in pipelines.skip (tracking.yml).`,
         );
         return bindAll(catalog, undefined, "its pipeline is in pipelines.skip (tracking.yml)");
@@ -151,7 +152,7 @@ export function createTrackingHooks(): Hooks {
           tags: await runTags(runParams, context.project.root),
           userId: currentUser(),
           secrets: settings.secrets,
-          logger: log(),
+          logger,
         });
       } catch (error) {
         await store.close().catch(() => undefined);
@@ -161,10 +162,11 @@ export function createTrackingHooks(): Hooks {
         tracker,
         catalog,
         projectRoot: context.project.root,
+        logger,
         outputsLeft: new Map(),
       });
       bindAll(catalog, tracker);
-      log().info(
+      logger.info(
         `Tracking run ${tracker.runId} in ${store.display} (experiment "${settings.experimentName}").`,
         { event: "tracking_run_started", trackingRunId: tracker.runId },
       );
@@ -208,9 +210,10 @@ export function createTrackingHooks(): Hooks {
     },
 
     async onPipelineError({ runParams, error }) {
+      const logger = runs.get(runParams.runId)?.logger;
       // Recording the failure must not hide it: a store problem here is only a warning.
       await ended(runParams.runId, "FAILED", error).catch((e: unknown) =>
-        log().warn(
+        logger?.warn(
           `Could not record the failed run ${runParams.runId} in the tracking store: ${(e as Error).message}`,
         ),
       );

@@ -44,6 +44,7 @@ describe("bootstrapProject", () => {
     const { catalog, context, pipelines, session } = await bootstrapProject(join(root, "src"), { logger });
     expect(session.project.name).toBe("tiny");
     expect(context.env).toBe("local");
+    expect(context.logger).toBe(logger); // plugins log where the session logs
     expect(await catalog.load("params:x")).toBe(21);
     expect(await catalog.load("seed")).toEqual([1, 2]);
     expect(Object.keys(pipelines).sort()).toEqual(["__default__", "double"]);
