@@ -237,7 +237,9 @@ describe("a project with @kiln/tracking (SQLite)", () => {
     try {
       const run = await kiln(dir, "run");
       expect(run.code).toBe(2);
-      expect(run.stderr).toContain('Error KILN_HOOK_FAILED: Hook beforePipelineRun of plugin "@kiln/tracking" failed:');
+      expect(run.stderr).toContain(
+        'Error KILN_HOOK_FAILED: Hook beforePipelineRun of plugin "@kiln/tracking" failed:',
+      );
       expect(run.stderr).toContain(
         'conf/local/tracking.yml:2:15: unknown key "params.long_value" (did you mean "params.long_values"?)',
       );
