@@ -1,5 +1,16 @@
 import { randomUUID } from "node:crypto";
-import type { SqlDriver, SqlExecutor } from "./sql-driver.js";
+import type { SqlDriver } from "./sql-driver.js";
+import {
+  insertMany,
+  lastWins,
+  type MetricRow,
+  metricValue,
+  placeholders,
+  RUN_COLUMNS,
+  type RunRow,
+  runInfo,
+  upsertTags,
+} from "./sql-rows.js";
 import type {
   ArtifactRecord,
   Experiment,
@@ -10,78 +21,9 @@ import type {
   NodeRecord,
   RunDetails,
   RunEnd,
-  RunInfo,
-  RunStatus,
   RunSummary,
   TrackingStore,
 } from "./types.js";
-
-// Rows per multi-row INSERT: well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
-const CHUNK = 200;
-
-async function insertMany(
-  tx: SqlExecutor,
-  head: string,
-  columns: number,
-  rows: ReadonlyArray<readonly unknown[]>,
-  tail = "",
-): Promise<void> {
-  const row = `(${Array.from({ length: columns }, () => "?").join(", ")})`;
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    const part = rows.slice(i, i + CHUNK);
-    await tx.run(`${head} VALUES ${part.map(() => row).join(", ")}${tail}`, part.flat());
-  }
-}
-
-interface RunRow {
-  run_id: string;
-  experiment_id: string;
-  experiment_name: string;
-  run_name: string;
-  status: string;
-  start_time: number;
-  end_time: number | null;
-  user_id: string | null;
-  artifact_uri: string;
-  error_code: string | null;
-  error_message: string | null;
-}
-
-interface MetricRow {
-  run_id: string;
-  key: string;
-  step: number;
-  logged_at: number;
-  value: number | null;
-  is_nan: number;
-}
-
-const RUN_COLUMNS = `r.run_id, r.experiment_id, e.name AS experiment_name, r.run_name, r.status, r.start_time,
-  r.end_time, r.user_id, r.artifact_uri, r.error_code, r.error_message`;
-
-function runInfo(row: RunRow): RunInfo {
-  return {
-    runId: row.run_id,
-    experimentId: row.experiment_id,
-    experimentName: row.experiment_name,
-    runName: row.run_name,
-    status: row.status as RunStatus,
-    startTime: Number(row.start_time),
-    endTime: row.end_time === null ? null : Number(row.end_time),
-    artifactUri: row.artifact_uri,
-    userId: row.user_id,
-    errorCode: row.error_code,
-    errorMessage: row.error_message,
-  };
-}
-
-function metricValue(row: Pick<MetricRow, "value" | "is_nan">): number {
-  return Number(row.is_nan) === 1 ? Number.NaN : Number(row.value);
-}
-
-function placeholders(n: number): string {
-  return Array.from({ length: n }, () => "?").join(", ");
-}
 
 /** The {@link TrackingStore} over SQL, for SQLite and PostgreSQL alike (schema: migrations.ts). */
 export class SqlStore implements TrackingStore {
@@ -384,23 +326,4 @@ export class SqlStore implements TrackingStore {
   close(): Promise<void> {
     return this.driver.close();
   }
-}
-
-function upsertTags(
-  tx: SqlExecutor,
-  runId: string,
-  tags: ReadonlyArray<readonly [string, string]>,
-): Promise<void> {
-  return insertMany(
-    tx,
-    "INSERT INTO kiln_tags (run_id, key, value)",
-    3,
-    [...lastWins(tags)].map(([k, v]) => [runId, k, v]),
-    " ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value",
-  );
-}
-
-/** Pairs with one value per key (the last), since one INSERT may not touch a row twice. */
-function lastWins(pairs: ReadonlyArray<readonly [string, string]>): Map<string, string> {
-  return new Map(pairs.map(([k, v]) => [k, v]));
 }
