@@ -74,7 +74,7 @@ describe("a project with @kiln/tracking (SQLite)", () => {
   it("kiln tracking init writes the commented defaults once; --force replaces them", async () => {
     const init = ok(await kiln(dir, "tracking", "init"));
     expect(init.stdout).toBe(
-      "Wrote conf/base/tracking.yml: runs go to sqlite:///.kiln/tracking.db. Run kiln run, then kiln tracking runs.\n",
+      "Wrote conf/base/tracking.yml, every key at its default. Run kiln run, then kiln tracking runs.\n",
     );
     const text = await readFile(join(dir, "conf/base/tracking.yml"), "utf8");
     expect(text).toContain("uri: sqlite:///.kiln/tracking.db");

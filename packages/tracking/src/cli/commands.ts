@@ -73,7 +73,7 @@ export async function init(flags: { env: string; force?: boolean }): Promise<voi
     }
     await mkdir(join(conf, flags.env), { recursive: true });
     await writeFile(target, DEFAULT_TRACKING_YML);
-    print(`Wrote ${shown}: runs go to sqlite:///.kiln/tracking.db. Run kiln run, then kiln tracking runs.`);
+    print(`Wrote ${shown}, every key at its default. Run kiln run, then kiln tracking runs.`);
   } finally {
     await session.close();
   }
