@@ -1,6 +1,7 @@
 // The spaceflights starter as a user meets it: `kiln new --starter spaceflights`, `npm install`
-// (Kiln and @kiln/datasets from this checkout by file: paths, the rest from the registry), the
-// project's own tests and type check, then `npm start`: raw data once, then the whole pipeline.
+// (Kiln, @kiln/datasets and @kiln/tracking from this checkout by file: paths, the rest from the
+// registry), the project's own tests and type check, then `npm start`: raw data once, then the whole
+// pipeline, tracked.
 import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -9,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exec, kiln, type Result, repo } from "./kiln-process.js";
 
 const npm = (cwd: string, ...args: string[]) => exec("npm", args, cwd);
+const npx = (cwd: string, ...args: string[]) => exec("npx", args, cwd);
 
 const TIMEOUT = 300_000;
 let work: string;
@@ -28,11 +30,12 @@ afterAll(async () => {
 });
 
 describe("kiln new --starter spaceflights", { timeout: TIMEOUT }, () => {
-  it("depends on this checkout's kiln and @kiln/datasets, and names Polars' binary", async () => {
+  it("depends on this checkout's kiln, @kiln/datasets and @kiln/tracking, and names Polars' binary", async () => {
     const pkg = JSON.parse(await readFile(join(project, "package.json"), "utf8"));
     expect(pkg.dependencies).toMatchObject({
       kiln: `file:${join(repo, "packages/kiln")}`,
       "@kiln/datasets": `file:${join(repo, "packages/datasets")}`,
+      "@kiln/tracking": `file:${join(repo, "packages/tracking")}`,
       "nodejs-polars-linux-x64-gnu": "0.25.2",
     });
     expect(created.stdout).toMatch(/Next:\n {2}cd flights\n {2}npm install\n {2}npm start\n$/);
@@ -52,18 +55,33 @@ describe("kiln new --starter spaceflights", { timeout: TIMEOUT }, () => {
     expect(first.code, first.output).toBe(0);
     expect(first.stderr).toContain("Completed 1 of 1 nodes: generate_raw_data");
     expect(first.stderr).toMatch(/Pipeline completed: \d+ nodes/);
-    expect(first.stdout).toContain("data/08_reporting/active_modelling_pipeline/metrics.json");
+    expect(first.stderr).toContain("Not tracking this run: pipeline data_generation is in pipelines.skip");
+    expect(first.stderr).toMatch(
+      /Tracking run \S+ in sqlite:\/\/\/\.kiln\/tracking\.db \(experiment "flights"\)/,
+    );
     for (const file of ["companies.csv", "reviews.csv", "shuttles.xlsx"])
       expect(existsSync(join(project, "data/01_raw", file)), file).toBe(true);
-    const metrics = JSON.parse(
-      await readFile(join(project, "data/08_reporting/active_modelling_pipeline/metrics.json"), "utf8"),
-    );
-    expect(metrics.r2_score).toBeGreaterThan(0.5);
+    const tracked = await npx(project, "kiln", "tracking", "runs", "--json");
+    expect(tracked.code, tracked.output).toBe(0);
+    const [run] = JSON.parse(tracked.stdout);
+    expect(run.status).toBe("FINISHED");
+    expect(run.metrics["active_modelling_pipeline.r2_score"]).toBeGreaterThan(0.5);
+    expect(run.params["candidate_modelling_pipeline.model_options.random_state"]).toBe("8");
 
     const second = await npm(project, "start");
     expect(second.code, second.output).toBe(0);
     expect(second.stderr).not.toContain("generate_raw_data");
     const versions = await readdir(join(project, "data/06_models/active_modelling_pipeline/regressor.json"));
     expect(versions).toHaveLength(2); // one model version per run
+    const best = await npx(
+      project,
+      "kiln",
+      "tracking",
+      "runs",
+      "--order-by",
+      "metrics.active_modelling_pipeline.r2_score DESC",
+    );
+    expect(best.code, best.output).toBe(0);
+    expect(best.stdout).toContain("2 of 2 runs (experiment flights, sqlite:///.kiln/tracking.db)");
   });
 });

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
-import { readdir, readFile } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, test } from "node:test";
+import { openTrackingStore } from "@kiln/tracking";
 import { createLogger, KilnSession } from "kiln";
 import pl from "nodejs-polars";
 import { generateRawData } from "../../src/pipelines/data_generation/nodes.js";
@@ -98,11 +99,15 @@ describe("the spaceflights project", () => {
 
       const session = await KilnSession.create({ projectPath, logger });
       await session.run();
+      // The run's metrics are in its tracking store (conf/base/tracking.yml), under the run's id.
+      const store = await openTrackingStore({ projectPath, logger });
+      const run = await store.getRun(session.lastRun!.runId);
+      await store.close();
+      assert.equal(run?.status, "FINISHED");
       for (const namespace of ["active_modelling_pipeline", "candidate_modelling_pipeline"]) {
-        const metrics = JSON.parse(
-          await readFile(join(projectPath, `data/08_reporting/${namespace}/metrics.json`), "utf8"),
-        );
-        assert.ok(metrics.r2_score > 0.3 && metrics.r2_score <= 1, `${namespace} R² ${metrics.r2_score}`);
+        const r2 = run!.metrics[`${namespace}.r2_score`]!;
+        assert.ok(r2 > 0.3 && r2 <= 1, `${namespace} R² ${r2}`);
+        assert.equal(run!.params[`${namespace}.model_options.test_size`], "0.2");
         const versions = await readdir(join(projectPath, `data/06_models/${namespace}/regressor.json`));
         assert.equal(versions.length, 1);
       }

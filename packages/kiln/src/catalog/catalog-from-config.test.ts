@@ -220,14 +220,18 @@ describe("createCatalog", () => {
     },
   );
 
-  it("says which types are not released yet (tracking)", async () => {
-    await expect(
-      createCatalog({ logger: quiet, catalog: { m: { type: "tracking.MetricDataset" } } }),
-    ).rejects.toMatchObject({
-      code: "KILN_CATALOG_TYPE_NOT_INSTALLED",
-      hint: expect.stringContaining("@kiln/tracking, which is not released yet"),
-    });
-  });
+  it.each(["tracking.MetricDataset", "tracking.ArtifactDataset"])(
+    "points %s at @kiln/tracking, in this checkout",
+    async (type) => {
+      await expect(createCatalog({ logger: quiet, catalog: { m: { type } } })).rejects.toMatchObject({
+        code: "KILN_CATALOG_TYPE_NOT_INSTALLED",
+        message: `Dataset "m": dataset type "${type}" comes with @kiln/tracking, which the project does not depend on.`,
+        hint: expect.stringMatching(
+          /"@kiln\/tracking": "file:.*\/packages\/tracking" from this Kiln checkout/,
+        ),
+      });
+    },
+  );
 
   it("warns once about Kedro-only arguments and rejects unknown ones", async () => {
     const logs: LogRecord[] = [];

@@ -66,6 +66,8 @@ export const PROVIDED_ELSEWHERE: Readonly<Record<string, string>> = {
   matplotlib: "@kiln/datasets",
   pillow: "@kiln/datasets",
   tracking: "@kiln/tracking",
+  // kedro-mlflow's own names (kedro_mlflow.io.metrics.MlflowMetricDataset, …).
+  kedro_mlflow: "@kiln/tracking",
 };
 
 /** Options of {@link DatasetTypeRegistry.register}. */
@@ -252,7 +254,7 @@ export function createDefaultRegistry(): DatasetTypeRegistry {
 
 /**
  * A type whose family another Kiln package brings. Kiln is not on the npm registry yet, so the hint
- * gives the package's folder in the Kiln checkout when it is there, and says so when it is not yet.
+ * gives the package's folder in the Kiln checkout when it is there.
  */
 function typeNotInstalled(type: string, family: string, pkg: string, where: string): CatalogError {
   const root = kilnPackageRoot();
@@ -266,9 +268,7 @@ function typeNotInstalled(type: string, family: string, pkg: string, where: stri
     {
       hint: inCheckout
         ? `Add it to the project's dependencies ("${pkg}": "file:${folder.split(sep).join("/")}" from this Kiln checkout; kiln new --starter spaceflights makes a project that has it), then npm install.`
-        : pkg === "@kiln/datasets"
-          ? `Add ${pkg} to the project's dependencies and npm install; until then use ${fallback}.`
-          : `Kiln's ${family}.* types arrive with ${pkg}, which is not released yet; until then use ${fallback}.`,
+        : `Add ${pkg} to the project's dependencies and npm install (Kiln's ${family}.* types come with it); until then use ${fallback}.`,
     },
   );
 }

@@ -52,6 +52,21 @@ describe("FileDataset", () => {
     expect(ds.lastSavedVersion).toBe(formatVersion(start + 2));
   });
 
+  it("remembers which version its last load read: the latest, or the pinned one", async () => {
+    const filepath = join(dir, "seen.json");
+    const start = parseVersion(V1);
+    for (let i = 0; i < 2; i++)
+      await new JSONDataset({ filepath, version: { save: formatVersion(start + i) } }).save(i);
+    const latest = new JSONDataset({ filepath, version: {} });
+    expect(latest.lastLoadedVersion).toBeUndefined();
+    expect(await latest.load()).toBe(1);
+    expect(latest.lastLoadedVersion).toBe(formatVersion(start + 1));
+    const pinned = new JSONDataset({ filepath, version: { load: V1 } });
+    expect(await pinned.load()).toBe(0);
+    expect(pinned.lastLoadedVersion).toBe(V1);
+    expect(new JSONDataset({ filepath: join(dir, "plain.json") }).lastLoadedVersion).toBeUndefined();
+  });
+
   it("says so when a versioned dataset's path holds a plain file (it was unversioned before)", async () => {
     const filepath = join(dir, "model.json");
     await new JSONDataset({ filepath }).save({ v: 0 });

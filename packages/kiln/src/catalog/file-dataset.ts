@@ -47,6 +47,7 @@ export abstract class FileDataset<TLoad, TSave = TLoad> implements Dataset<TLoad
   readonly #credentials: Record<string, unknown> | undefined;
   #fs: Promise<FileSystem> | undefined;
   #lastSaved: string | undefined;
+  #lastLoaded: string | undefined;
 
   constructor(config: FileDatasetConfig) {
     if (typeof config?.filepath !== "string" || config.filepath.length === 0) {
@@ -104,10 +105,16 @@ export abstract class FileDataset<TLoad, TSave = TLoad> implements Dataset<TLoad
     return names.filter((_, i) => present[i]);
   }
 
-  /** The path a load reads: the pinned load version, else the latest saved one. */
+  /**
+   * The path a load reads: the pinned load version, else the latest saved one. Remembers the version
+   * as {@link lastLoadedVersion}.
+   */
   async resolveLoadPath(): Promise<string> {
     if (!this.version) return this.filepath;
-    if (this.version.load) return this.versionPath(this.version.load);
+    if (this.version.load) {
+      this.#lastLoaded = this.version.load;
+      return this.versionPath(this.version.load);
+    }
     const versions = await this.listVersions();
     const latest = versions.at(-1);
     if (latest === undefined) {
@@ -118,6 +125,7 @@ export abstract class FileDataset<TLoad, TSave = TLoad> implements Dataset<TLoad
         })
       );
     }
+    this.#lastLoaded = latest;
     return this.versionPath(latest);
   }
 
@@ -176,6 +184,11 @@ export abstract class FileDataset<TLoad, TSave = TLoad> implements Dataset<TLoad
   /** The version the last save of this object wrote, if any. */
   get lastSavedVersion(): string | undefined {
     return this.#lastSaved;
+  }
+
+  /** The version the last load of this object read (the pinned one, or the latest then), if any: what lineage records. */
+  get lastLoadedVersion(): string | undefined {
+    return this.#lastLoaded;
   }
 
   async load(): Promise<TLoad> {

@@ -199,5 +199,13 @@ try {
   if (error instanceof CommanderError) {
     // --help and --version end here with code 0; usage mistakes exit 2.
     process.exitCode = error.exitCode === 0 ? 0 : 2;
-  } else throw error;
+  } else {
+    // A plugin's command has no action() wrapper: its errors are rendered here, as Kiln's are.
+    const globals = program.opts<{ verbose?: boolean; logFormat?: "text" | "json" }>();
+    const { renderError } = await import("./render-error.js");
+    process.exitCode = renderError(error, {
+      verbose: Boolean(globals.verbose),
+      json: globals.logFormat === "json",
+    });
+  }
 }

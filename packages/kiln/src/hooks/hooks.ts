@@ -7,6 +7,9 @@ export interface RunParams {
   /** The runner's name: `SequentialRunner`, `ConcurrentRunner`, `ParallelRunner`, … */
   runner: string;
   pipelineName?: string;
+  /** The project folder (Kedro's `project_path`) and the config environment, when a session runs. */
+  projectPath?: string;
+  env?: string;
   /** Anything else the caller records (CLI options, env, …). */
   [key: string]: unknown;
 }
@@ -19,6 +22,16 @@ export interface NodeHookContext {
   inputs: Readonly<Record<string, unknown>>;
   /** True when the runner loads and saves several datasets at once (ConcurrentRunner, ParallelRunner). */
   isAsync: boolean;
+  runId: string;
+}
+
+/**
+ * Arguments common to dataset hooks: Kedro's `dataset_name` and `node`, plus the run's id (not in
+ * Kedro) so a plugin can tell apart runs that share a process.
+ */
+export interface DatasetHookContext {
+  datasetName: string;
+  node: Node;
   runId: string;
 }
 
@@ -66,10 +79,10 @@ export interface Hooks {
   beforeNodeRun?(ctx: NodeHookContext): MaybePromise<Record<string, unknown> | undefined | void>;
   afterNodeRun?(ctx: NodeHookContext & { outputs: Readonly<Record<string, unknown>> }): MaybePromise<void>;
   onNodeError?(ctx: NodeHookContext & { error: Error }): MaybePromise<void>;
-  beforeDatasetLoaded?(ctx: { datasetName: string; node: Node }): MaybePromise<void>;
-  afterDatasetLoaded?(ctx: { datasetName: string; data: unknown; node: Node }): MaybePromise<void>;
-  beforeDatasetSaved?(ctx: { datasetName: string; data: unknown; node: Node }): MaybePromise<void>;
-  afterDatasetSaved?(ctx: { datasetName: string; data: unknown; node: Node }): MaybePromise<void>;
+  beforeDatasetLoaded?(ctx: DatasetHookContext): MaybePromise<void>;
+  afterDatasetLoaded?(ctx: DatasetHookContext & { data: unknown }): MaybePromise<void>;
+  beforeDatasetSaved?(ctx: DatasetHookContext & { data: unknown }): MaybePromise<void>;
+  afterDatasetSaved?(ctx: DatasetHookContext & { data: unknown }): MaybePromise<void>;
 }
 
 /** The name of a lifecycle hook. */

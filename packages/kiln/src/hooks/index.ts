@@ -1,6 +1,7 @@
 export { HookManager } from "./hook-manager.js";
 export {
   type CatalogHookContext,
+  type DatasetHookContext,
   HOOK_NAMES,
   type HookContext,
   type HookName,

@@ -1,4 +1,5 @@
 export {
+  addLogListener,
   createLogger,
   getDefaultLogger,
   LOG_LEVELS,

@@ -25,6 +25,33 @@ export interface Logger {
 
 const rank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
 
+const listeners = new Set<LogSink>();
+
+/**
+ * Also sends every record that any Kiln logger emits (at or above that logger's level) to
+ * `listener`, until the returned function is called: how a plugin keeps a run's log lines. A
+ * listener that throws is dropped from that record silently, so it can never break logging.
+ * @example const stop = addLogListener((r) => lines.push(r)); … stop();
+ */
+export function addLogListener(listener: LogSink): () => void {
+  // A wrapper per call, so the same function added twice is removed once per stop().
+  const entry: LogSink = (record) => listener(record);
+  listeners.add(entry);
+  return () => {
+    listeners.delete(entry);
+  };
+}
+
+function notify(record: LogRecord): void {
+  for (const listener of listeners) {
+    try {
+      listener(record);
+    } catch {
+      // A broken listener must not stop the log line or the other listeners.
+    }
+  }
+}
+
 /** Plain text lines on stderr: `12:03:04 INFO  message`. */
 export const stderrSink: LogSink = (record) => {
   const clock = new Date(record.time).toISOString().slice(11, 19);
@@ -37,12 +64,12 @@ export function createLogger(options: { level?: LogLevel; sink?: LogSink } = {})
   const sink = options.sink ?? stderrSink;
   const threshold = rank[level];
   const emit = (lvl: Exclude<LogLevel, "silent">, message: string, fields?: Record<string, unknown>) => {
-    if (rank[lvl] >= threshold)
-      sink(
-        fields
-          ? { level: lvl, message, time: Date.now(), fields }
-          : { level: lvl, message, time: Date.now() },
-      );
+    if (rank[lvl] < threshold) return;
+    const record: LogRecord = fields
+      ? { level: lvl, message, time: Date.now(), fields }
+      : { level: lvl, message, time: Date.now() };
+    sink(record);
+    if (listeners.size > 0) notify(record);
   };
   return {
     level,

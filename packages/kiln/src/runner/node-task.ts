@@ -29,9 +29,9 @@ async function loadInputs(node: Node, env: TaskEnv): Promise<Record<string, unkn
   const inputs: Record<string, unknown> = {};
   const hooked = hooks.has("beforeDatasetLoaded") || hooks.has("afterDatasetLoaded");
   const loadOne = async (name: string) => {
-    if (hooked) await hooks.call("beforeDatasetLoaded", { datasetName: name, node });
+    if (hooked) await hooks.call("beforeDatasetLoaded", { datasetName: name, node, runId: env.runId });
     const data = await catalog.load(name);
-    if (hooked) await hooks.call("afterDatasetLoaded", { datasetName: name, data, node });
+    if (hooked) await hooks.call("afterDatasetLoaded", { datasetName: name, data, node, runId: env.runId });
     inputs[name] = data;
   };
   if (env.isAsync && node.inputs.length > 1) await Promise.all(node.inputs.map(loadOne));
@@ -44,9 +44,9 @@ async function saveOutputs(node: Node, outputs: Record<string, unknown>, env: Ta
   const hooked = hooks.has("beforeDatasetSaved") || hooks.has("afterDatasetSaved");
   const saveOne = async (name: string) => {
     const data = outputs[name];
-    if (hooked) await hooks.call("beforeDatasetSaved", { datasetName: name, data, node });
+    if (hooked) await hooks.call("beforeDatasetSaved", { datasetName: name, data, node, runId: env.runId });
     await catalog.save(name, data);
-    if (hooked) await hooks.call("afterDatasetSaved", { datasetName: name, data, node });
+    if (hooked) await hooks.call("afterDatasetSaved", { datasetName: name, data, node, runId: env.runId });
     env.onSaved(name, data);
   };
   if (env.isAsync && node.outputs.length > 1) await Promise.all(node.outputs.map(saveOne));

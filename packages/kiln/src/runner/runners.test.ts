@@ -122,6 +122,25 @@ describe.each(runners)("%s", (name, make) => {
     }
   });
 
+  it("gives dataset hooks the run's id, as node hooks have it", async () => {
+    const seen = new Set<string>();
+    const note = ({ runId }: { runId: string }) => void seen.add(runId);
+    const hooks = new HookManager([
+      {
+        name: "ids",
+        hooks: {
+          beforeDatasetLoaded: note,
+          afterDatasetLoaded: note,
+          beforeDatasetSaved: note,
+          afterDatasetSaved: note,
+          beforeNodeRun: note,
+        },
+      },
+    ]);
+    await make().run(diamond(), new DataCatalog({ a: new MemoryDataset(1) }), { hooks, runId: "run-42" });
+    expect([...seen]).toEqual(["run-42"]);
+  });
+
   it("lets beforeNodeRun replace inputs", async () => {
     const hooks = new HookManager([
       {

@@ -44,6 +44,7 @@ describe("bootstrapProject", () => {
     const { catalog, context, pipelines, session } = await bootstrapProject(join(root, "src"), { logger });
     expect(session.project.name).toBe("tiny");
     expect(context.env).toBe("local");
+    expect(context.logger).toBe(logger); // plugins log where the session logs
     expect(await catalog.load("params:x")).toBe(21);
     expect(await catalog.load("seed")).toEqual([1, 2]);
     expect(Object.keys(pipelines).sort()).toEqual(["__default__", "double"]);
@@ -60,6 +61,26 @@ describe("bootstrapProject", () => {
     expect(await catalog.load("params:x")).toBe(50);
     expect(await catalog.load("params:nested")).toEqual({ deep: "cli" });
     expect(await session.run({ pipeline: "double" })).toEqual({ y: 100 });
+    await session.close();
+  });
+
+  it("tells pipeline hooks the run's id, project folder and environment (Kedro's run_params)", async () => {
+    const { session } = await bootstrapProject(root, { env: "prod", logger });
+    const seen: Array<Record<string, unknown>> = [];
+    session.hooks.register({
+      name: "rec",
+      hooks: { beforePipelineRun: ({ runParams }) => void seen.push(runParams) },
+    });
+    await session.run({ pipeline: "double" });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({
+      runId: session.lastRun!.runId,
+      projectPath: root,
+      env: "prod",
+      project: "tiny",
+      pipelineName: "double",
+      runner: "SequentialRunner",
+    });
     await session.close();
   });
 

@@ -82,6 +82,8 @@ export interface KilnContext {
   env: string;
   configLoader: ConfigLoader;
   parameters: ConfigDocument;
+  /** The session's logger: where plugins write what they have to say about a run. */
+  logger: Logger;
   /** Builds the catalog from config (a new one each call). */
   createCatalog(options?: {
     saveVersion?: string;
@@ -176,6 +178,7 @@ export class KilnSession {
       env: this.env,
       configLoader,
       parameters,
+      logger: this.logger,
       createCatalog: async (opts = {}) => {
         const [catalog, credentials] = await Promise.all([
           configLoader.load("catalog"),
@@ -331,7 +334,12 @@ export class KilnSession {
         pipelineName,
         onlyMissingOutputs: options.onlyMissingOutputs ?? false,
         ...(options.command ? { command: options.command } : {}),
-        runParams: { env: this.env, project: this.project.name, ...recordedOptions },
+        runParams: {
+          env: this.env,
+          project: this.project.name,
+          projectPath: this.project.root,
+          ...recordedOptions,
+        },
         onProgress: progress,
       });
     } catch (e) {

@@ -1,0 +1,47 @@
+/**
+ * @kiln/tracking: every `kiln run` recorded — parameters, tags, node timings, lineage, logs, metrics
+ * and artifacts — in SQLite or PostgreSQL. The plugin is `@kiln/tracking/plugin`; this entry point
+ * is for code that reads or writes the store itself.
+ * @packageDocumentation
+ */
+export { type ArtifactFile, ArtifactStore } from "./artifacts/artifact-store.js";
+export { DEFAULT_TRACKING_YML } from "./config/default-tracking-yml.js";
+export {
+  DEFAULT_TRACKING_CONFIG,
+  type LongValues,
+  parseTrackingConfig,
+  type TrackingConfig,
+} from "./config/tracking-config.js";
+export {
+  loadTrackingSettings,
+  resolveTrackingSettings,
+  type TrackingSettings,
+} from "./config/tracking-settings.js";
+export { ArtifactDataset, type ArtifactDatasetConfig } from "./datasets/artifact-dataset.js";
+export { MetricDataset, type MetricDatasetConfig } from "./datasets/metric-dataset.js";
+export {
+  type MetricStep,
+  MetricsDataset,
+  type MetricsDatasetConfig,
+  type MetricsHistory,
+  type MetricsToSave,
+} from "./datasets/metrics-dataset.js";
+export { TrackingError } from "./errors.js";
+export { type OpenTrackingStoreOptions, openTrackingStore } from "./open-tracking-store.js";
+export { type FlattenOptions, flattenParams } from "./params/flatten.js";
+export { datasetTypes, default as trackingPlugin } from "./plugin.js";
+export { RunTracker, type RunTrackerOptions } from "./run/run-tracker.js";
+export {
+  type Clause,
+  type Comparator,
+  type Entity,
+  type Filter,
+  type Identifier,
+  parseFilter,
+} from "./search/filter.js";
+export { type OrderKey, parseOrderBy, searchRuns } from "./search/search-runs.js";
+export { MIGRATIONS, type Migration, migrate, SCHEMA_VERSION } from "./store/migrations.js";
+export { openStore, parseStoreUri, type StoreTarget } from "./store/open-store.js";
+export type { SqlDriver, SqlExecutor } from "./store/sql-driver.js";
+export { SqlStore } from "./store/sql-store.js";
+export type * from "./store/types.js";
