@@ -53,7 +53,11 @@ beforeAll(async () => {
       "      writeFileSync('audit-config.json', JSON.stringify((await context.configLoader.load('audit')).value)),",
       "  },",
       "  commands: [(program) => program.command('audit').description('show the audit log').option('--upper')",
-      "    .action((opts) => { const t = 'audited ' + String(opts.upper ? 'LOUDLY' : 'quietly'); console.log(t); })],",
+      "    .action((opts) => { const t = 'audited ' + String(opts.upper ? 'LOUDLY' : 'quietly'); console.log(t); }),",
+      "    (program) => program.command('audit-fail').description('fail as a Kiln error').action(async () => {",
+      "      const { KilnError } = await import('kiln');",
+      "      throw new KilnError('KILN_AUDIT_BROKEN', 'The audit log is broken.', { hint: 'Delete audit.log.' });",
+      "    })],",
       "};",
     ].join("\n"),
   );
@@ -109,6 +113,15 @@ describe("plugins from the project's dependencies", () => {
     expect(audit.status).toBe(0);
     expect(audit.stdout).toBe("audited LOUDLY\n");
     expect(kiln("info").stdout).toContain("plugins: audit");
+  });
+
+  it("have their errors rendered as the core's: code, message and hint, exit 2", () => {
+    const failed = kiln("audit-fail");
+    expect(failed.status).toBe(2);
+    expect(failed.stderr).toContain(
+      "Error KILN_AUDIT_BROKEN: The audit log is broken.\n  Delete audit.log.\n",
+    );
+    expect(failed.stderr).not.toContain("    at ");
   });
 
   it("list their commands in kiln --help and kiln help, as the built-in ones", async () => {

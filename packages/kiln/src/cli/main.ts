@@ -199,5 +199,13 @@ try {
   if (error instanceof CommanderError) {
     // --help and --version end here with code 0; usage mistakes exit 2.
     process.exitCode = error.exitCode === 0 ? 0 : 2;
-  } else throw error;
+  } else {
+    // A plugin command's error (built-in commands render their own in action()): shown the same way.
+    const globals = program.opts<{ verbose?: boolean; logFormat?: "text" | "json" }>();
+    const { renderError } = await import("./render-error.js");
+    process.exitCode = renderError(error, {
+      verbose: Boolean(globals.verbose),
+      json: globals.logFormat === "json",
+    });
+  }
 }
