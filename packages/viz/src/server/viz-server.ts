@@ -60,6 +60,12 @@ export async function startVizServer(options: VizServerOptions = {}): Promise<Vi
   const context = { project: () => current, pipeline };
   const streams = new Set<ServerResponse>();
   const serialized = new WeakMap<object, string>();
+  // The opening pipeline's graph and its JSON are made now, so the page's first request is a copy.
+  const warm = (project: VizProject) => {
+    const graph = project.graph(pipeline);
+    serialized.set(graph, JSON.stringify(graph));
+  };
+  warm(first);
 
   const send = (res: ServerResponse, { status, body }: ApiResponse, head: boolean) => {
     let text = typeof body === "object" && body !== null ? serialized.get(body) : undefined;
@@ -136,7 +142,7 @@ export async function startVizServer(options: VizServerOptions = {}): Promise<Vi
         reimport: true,
       });
       try {
-        (await next).pipeline(pipeline);
+        warm(await next);
         current = next;
         await previous?.close();
         logger.info("viz: project reloaded");
