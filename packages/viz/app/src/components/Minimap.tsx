@@ -3,8 +3,8 @@ import type { Scene } from "../render/scene.js";
 import type { ViewGraph } from "../view-model.js";
 import type { Transform } from "./GraphCanvas.js";
 
-const WIDTH = 180;
-const HEIGHT = 120;
+const MAX_WIDTH = 180;
+const MAX_HEIGHT = 120;
 
 export interface MinimapProps {
   view: ViewGraph;
@@ -19,7 +19,10 @@ export interface MinimapProps {
 export function Minimap({ view, scene, viewport, screen, onCentre }: MinimapProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const base = useRef<HTMLCanvasElement | null>(null);
-  const scale = Math.min(WIDTH / scene.width, HEIGHT / scene.height);
+  const scale = Math.min(MAX_WIDTH / scene.width, MAX_HEIGHT / scene.height);
+  // Shaped like the graph, so a wide pipeline gets a wide, short minimap.
+  const WIDTH = Math.max(40, Math.round(scene.width * scale));
+  const HEIGHT = Math.max(30, Math.round(scene.height * scale));
 
   // The boxes are drawn once per scene; each move only redraws the frame over them.
   useEffect(() => {
@@ -47,7 +50,7 @@ export function Minimap({ view, scene, viewport, screen, onCentre }: MinimapProp
       );
     });
     base.current = off;
-  }, [view, scene, scale]);
+  }, [view, scene, scale, WIDTH, HEIGHT]);
 
   useEffect(() => {
     const context = canvas.current?.getContext?.("2d");

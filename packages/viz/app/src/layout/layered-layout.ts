@@ -14,8 +14,11 @@
 export type Direction = "LR" | "TB";
 
 export interface LayoutInput {
-  /** Node sizes as drawn (width, height) and the index of its data-layer band, or -1. */
-  nodes: { id: string; width: number; height: number; band: number }[];
+  /**
+   * Node sizes as drawn (width, height), the index of its data-layer band (or -1), and optionally a
+   * group (an open namespace): members of a group are kept next to each other within each rank.
+   */
+  nodes: { id: string; width: number; height: number; band: number; group?: string | undefined }[];
   /** Indices into `nodes`. */
   edges: { source: number; target: number }[];
   direction: Direction;
@@ -267,6 +270,9 @@ export function layeredLayout(input: LayoutInput): LayoutResult {
   let bestCrossings = totalCrossings();
   const sweeps = count > 20000 ? 4 : count > 5000 ? 6 : 12;
   const key = new Float64Array(count);
+  const groupKey = new Float64Array(count);
+  const groupOf: (string | undefined)[] = input.nodes.map((n) => n.group);
+  const grouped = groupOf.some((g) => g !== undefined);
   for (let sweep = 0; sweep < sweeps && bestCrossings > 0; sweep++) {
     const downward = sweep % 2 === 0;
     for (let step = 1; step < rankCount; step++) {
@@ -282,7 +288,30 @@ export function layeredLayout(input: LayoutInput): LayoutResult {
         for (const w of neighbours) sum += pos[w]!;
         key[v] = sum / neighbours.length;
       }
-      list.sort((a, b) => key[a]! - key[b]! || pos[a]! - pos[b]!);
+      if (grouped) {
+        // A group sits at the mean of its members' keys; members stay together, in key order.
+        const sums = new Map<string, [number, number]>();
+        for (const v of list) {
+          const g = groupOf[v];
+          if (g === undefined) continue;
+          const sum = sums.get(g) ?? [0, 0];
+          sum[0] += key[v]!;
+          sum[1]++;
+          sums.set(g, sum);
+        }
+        for (const v of list) {
+          const g = groupOf[v];
+          const sum = g === undefined ? undefined : sums.get(g);
+          groupKey[v] = sum ? sum[0] / sum[1] : key[v]!;
+        }
+        list.sort(
+          (a, b) =>
+            groupKey[a]! - groupKey[b]! ||
+            (groupOf[a] ?? "").localeCompare(groupOf[b] ?? "") ||
+            key[a]! - key[b]! ||
+            pos[a]! - pos[b]!,
+        );
+      } else list.sort((a, b) => key[a]! - key[b]! || pos[a]! - pos[b]!);
       for (let i = 0; i < list.length; i++) pos[list[i]!] = i;
     }
     const now = totalCrossings();
