@@ -9,22 +9,13 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "../support/chromium.js";
 import { copySpaceflights, type SpaceflightsCopy } from "../support/spaceflights-copy.js";
 
 const repo = fileURLToPath(new URL("../..", import.meta.url));
 const artifacts = join(repo, "test-results/viz");
-const CHROMIUM = "/usr/bin/chromium";
-export const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 
 const TYPES: Record<string, string> = {
   ".html": "text/html",
@@ -80,7 +71,7 @@ beforeAll(async () => {
   const run = copy.kiln("run");
   expect(run.status, run.stderr).toBe(0);
   ({ child: viz, url } = await startViz(copy.root, "--autoreload"));
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   await mkdir(artifacts, { recursive: true });
 });
 
@@ -168,7 +159,7 @@ describe("kiln viz in Chromium", () => {
   it("filters by tag and by element type", async () => {
     const page = await open();
     await page.getByLabel("Tag candidate_modelling_pipeline").check();
-    await page.waitForFunction(() => !document.querySelector('[data-id="task:preprocess_companies_node"]'));
+    await page.waitForFunction(`!document.querySelector('[data-id="task:preprocess_companies_node"]')`);
     const drawn = await ids(page);
     expect(drawn).toContain("ns:candidate_modelling_pipeline");
     expect(drawn).not.toContain("ns:active_modelling_pipeline");
@@ -176,7 +167,7 @@ describe("kiln viz in Chromium", () => {
     expect(page.url()).toContain("tags=candidate_modelling_pipeline");
     await page.getByLabel("Tag candidate_modelling_pipeline").uncheck();
     await page.getByLabel("Datasets").uncheck();
-    await page.waitForFunction(() => !document.querySelector('[data-id="data:companies"]'));
+    await page.waitForFunction(`!document.querySelector('[data-id="data:companies"]')`);
     expect((await ids(page)).every((id) => !id!.startsWith("data:"))).toBe(true);
     await page.close();
   });
@@ -233,7 +224,7 @@ describe("kiln viz in Chromium", () => {
   it("switches pipelines", async () => {
     const page = await open();
     await page.getByLabel("Pipeline", { exact: true }).selectOption("data_generation");
-    await page.waitForFunction(() => !document.querySelector('[data-id="ns:active_modelling_pipeline"]'));
+    await page.waitForFunction(`!document.querySelector('[data-id="ns:active_modelling_pipeline"]')`);
     expect(page.url()).toContain("pipeline=data_generation");
     expect((await ids(page)).length).toBeGreaterThan(0);
     await page.close();
