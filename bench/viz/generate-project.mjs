@@ -12,13 +12,23 @@ export function generateVizProject(root, tasks, modules) {
   mkdirSync(join(root, "conf/local"), { recursive: true });
   writeFileSync(
     join(root, "package.json"),
-    JSON.stringify({ name: `viz-bench-${tasks}`, type: "module", private: true, kiln: { projectName: `viz_bench_${tasks}` }, dependencies: { kiln: "*", "@kiln/viz": "*" } }),
+    JSON.stringify({
+      name: `viz-bench-${tasks}`,
+      type: "module",
+      private: true,
+      kiln: { projectName: `viz_bench_${tasks}` },
+      dependencies: { kiln: "*", "@kiln/viz": "*" },
+    }),
   );
   symlinkSync(modules, join(root, "node_modules"), "junction");
   const layers = ["raw", "intermediate", "primary", "feature", "reporting"];
   writeFileSync(
     join(root, "conf/base/catalog.yml"),
-    layers.map((layer, i) => `"{name}_l${i}":\n  type: MemoryDataset\n  metadata:\n    kiln: { layer: ${layer} }\n`).join("\n"),
+    layers
+      .map(
+        (layer, i) => `"{name}_l${i}":\n  type: MemoryDataset\n  metadata:\n    kiln: { layer: ${layer} }\n`,
+      )
+      .join("\n"),
   );
   writeFileSync(
     join(root, "conf/base/parameters.yml"),

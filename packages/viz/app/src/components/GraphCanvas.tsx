@@ -4,7 +4,8 @@
 // every edge shares one <path>.
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { fitLabel } from "../layout/node-size.js";
-import type { Scene } from "../render/scene.js";
+import { traceEdge } from "../render/edge-path.js";
+import { edgePathOf, type Scene } from "../render/scene.js";
 import { cornerRadius } from "../render/svg-export.js";
 import type { ViewGraph } from "../view-model.js";
 import { Minimap } from "./Minimap.js";
@@ -46,9 +47,6 @@ interface DrawWindow {
   y1: number;
   detail: boolean;
 }
-
-const rectPath = (b: Float64Array, i: number) =>
-  `M${b[i * 4]!.toFixed(1)},${b[i * 4 + 1]!.toFixed(1)}h${b[i * 4 + 2]!.toFixed(1)}v${b[i * 4 + 3]!.toFixed(1)}h${(-b[i * 4 + 2]!).toFixed(1)}z`;
 
 export function fitTransform(scene: Scene, width: number, height: number): Transform {
   const k = Math.min(1.25, (width - 24) / scene.width, (height - 24) / scene.height);
@@ -209,18 +207,19 @@ export function GraphCanvas(props: GraphCanvasProps) {
   // under the SVG (a browser rasterises one huge canvas path far faster than one huge SVG path).
   const overviewPaths = useMemo(() => {
     if (!overview || typeof Path2D === "undefined") return null;
-    const byType = new Map<string, string[]>();
-    const byStatus = new Map<string, string[]>();
+    const b = scene.boxes;
+    const byType = new Map<string, Path2D>();
+    const byStatus = new Map<string, Path2D>();
     view.nodes.forEach((n, i) => {
-      const rect = rectPath(scene.boxes, i);
-      (byType.get(n.type) ?? byType.set(n.type, []).get(n.type)!).push(rect);
-      if (n.status) (byStatus.get(n.status) ?? byStatus.set(n.status, []).get(n.status)!).push(rect);
+      const rect = [b[i * 4]!, b[i * 4 + 1]!, b[i * 4 + 2]!, b[i * 4 + 3]!] as const;
+      (byType.get(n.type) ?? byType.set(n.type, new Path2D()).get(n.type)!).rect(...rect);
+      if (n.status)
+        (byStatus.get(n.status) ?? byStatus.set(n.status, new Path2D()).get(n.status)!).rect(...rect);
     });
-    return {
-      types: [...byType].map(([type, parts]) => [type, new Path2D(parts.join(""))] as const),
-      statuses: [...byStatus].map(([status, parts]) => [status, new Path2D(parts.join(""))] as const),
-      edges: new Path2D(scene.edgePaths.join("")),
-    };
+    const edges = new Path2D();
+    for (let e = 0; e + 1 < scene.edgeOffsets.length; e++)
+      traceEdge(edges, scene.edgeCoords, scene.direction, scene.edgeOffsets[e]!, scene.edgeOffsets[e + 1]!);
+    return { types: [...byType], statuses: [...byStatus], edges };
   }, [overview, view, scene]);
 
   paintRef.current = () => {
@@ -380,7 +379,7 @@ export function GraphCanvas(props: GraphCanvasProps) {
                   return (
                     <path
                       key={e}
-                      d={scene.edgePaths[e]}
+                      d={edgePathOf(scene, e)}
                       className={lit ? "kv-edge kv-edge-lit" : dimOthers ? "kv-edge kv-dimmed" : "kv-edge"}
                       markerEnd="url(#kv-arrow)"
                     />

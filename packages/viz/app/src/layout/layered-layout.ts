@@ -121,7 +121,8 @@ export function layeredLayout(input: LayoutInput): LayoutResult {
   const bandsUsed = [...new Set(input.nodes.map((n) => n.band).filter((b) => b >= 0))].sort((a, b) => a - b);
   const barrierCount = Math.max(0, bandsUsed.length - 1);
   const total = real + barrierCount;
-  let constrained: number[][] = out.map((list) => [...list]);
+  // Without bands the graph itself is ranked; with them, a copy with barrier edges added.
+  let constrained: number[][] = barrierCount === 0 ? out : out.map((list) => [...list]);
   for (let i = 0; i < barrierCount; i++) constrained.push([]);
   if (barrierCount > 0) {
     const bandIndex = new Map(bandsUsed.map((b, i) => [b, i]));

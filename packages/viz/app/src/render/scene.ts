@@ -16,8 +16,13 @@ export interface Scene {
   direction: "LR" | "TB";
   /** Per view node: top-left corner and size, packed [x, y, w, h, ...]. */
   boxes: Float64Array;
-  /** Per view edge: its SVG path, and its bounding box packed [minX, minY, maxX, maxY, ...]. */
-  edgePaths: string[];
+  /**
+   * Every edge's polyline, flat x, y pairs: edge `e` is `edgeCoords[edgeOffsets[e] .. edgeOffsets[e + 1])`
+   * (typed arrays, so the worker hands them over without copying; paths are made when drawn).
+   */
+  edgeCoords: Float64Array;
+  edgeOffsets: Uint32Array;
+  /** Per edge, its bounding box packed [minX, minY, maxX, maxY, ...]. */
   edgeBoxes: Float64Array;
   width: number;
   height: number;
@@ -50,24 +55,34 @@ export function computeScene(input: SceneInput): Scene {
     boxes[i * 4 + 3] = height;
   });
   const edgeBoxes = new Float64Array(input.edges.length * 4);
-  const edgePaths = result.edgePoints.map((points, e) => {
+  const edgeOffsets = new Uint32Array(input.edges.length + 1);
+  let total = 0;
+  result.edgePoints.forEach((points, e) => {
+    edgeOffsets[e] = total;
+    total += points.length;
+  });
+  edgeOffsets[input.edges.length] = total;
+  const edgeCoords = new Float64Array(total);
+  result.edgePoints.forEach((points, e) => {
     let minX = Number.POSITIVE_INFINITY;
     let minY = Number.POSITIVE_INFINITY;
     let maxX = Number.NEGATIVE_INFINITY;
     let maxY = Number.NEGATIVE_INFINITY;
+    const at = edgeOffsets[e]!;
     for (let i = 0; i < points.length; i += 2) {
-      points[i] = points[i]! + MARGIN;
-      points[i + 1] = points[i + 1]! + MARGIN;
-      minX = Math.min(minX, points[i]!);
-      maxX = Math.max(maxX, points[i]!);
-      minY = Math.min(minY, points[i + 1]!);
-      maxY = Math.max(maxY, points[i + 1]!);
+      const x = points[i]! + MARGIN;
+      const y = points[i + 1]! + MARGIN;
+      edgeCoords[at + i] = x;
+      edgeCoords[at + i + 1] = y;
+      if (x < minX) minX = x;
+      if (x > maxX) maxX = x;
+      if (y < minY) minY = y;
+      if (y > maxY) maxY = y;
     }
     edgeBoxes[e * 4] = minX;
     edgeBoxes[e * 4 + 1] = minY;
     edgeBoxes[e * 4 + 2] = maxX;
     edgeBoxes[e * 4 + 3] = maxY;
-    return edgePath(points, input.direction);
   });
   const width = result.width + 2 * MARGIN;
   const height = result.height + 2 * MARGIN;
@@ -109,7 +124,8 @@ export function computeScene(input: SceneInput): Scene {
   return {
     direction: input.direction,
     boxes,
-    edgePaths,
+    edgeCoords,
+    edgeOffsets,
     edgeBoxes,
     width,
     height,
@@ -117,4 +133,9 @@ export function computeScene(input: SceneInput): Scene {
     outlines,
     layoutMs: result.ms,
   };
+}
+
+/** Edge `e` of a scene as an SVG path. */
+export function edgePathOf(scene: Scene, e: number): string {
+  return edgePath(scene.edgeCoords, scene.direction, scene.edgeOffsets[e]!, scene.edgeOffsets[e + 1]!);
 }

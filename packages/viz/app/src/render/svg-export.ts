@@ -1,7 +1,7 @@
 // The whole graph as one standalone SVG file (colours inline), and that SVG as a PNG.
 import { fitLabel } from "../layout/node-size.js";
 import type { ViewGraph } from "../view-model.js";
-import type { Scene } from "./scene.js";
+import { edgePathOf, type Scene } from "./scene.js";
 import { THEMES, type ThemeName } from "./theme.js";
 
 const escapeXml = (text: string) =>
@@ -53,8 +53,10 @@ export function sceneToSvg(view: ViewGraph, scene: Scene, theme: ThemeName): str
       `<rect x="${o.x}" y="${o.y}" width="${o.w}" height="${o.h}" rx="10" fill="${p.namespaceFill}" fill-opacity="0.35" stroke="${p.namespaceStroke}" stroke-dasharray="4 3"/><text x="${o.x + 8}" y="${o.y + 13}" fill="${p.namespaceStroke}" font-size="11">${escapeXml(o.namespace)}</text>`,
     );
   }
-  for (const d of scene.edgePaths) {
-    out.push(`<path d="${d}" fill="none" stroke="${p.edge}" stroke-width="1.2" marker-end="url(#arrow)"/>`);
+  for (let e = 0; e + 1 < scene.edgeOffsets.length; e++) {
+    out.push(
+      `<path d="${edgePathOf(scene, e)}" fill="none" stroke="${p.edge}" stroke-width="1.2" marker-end="url(#arrow)"/>`,
+    );
   }
   view.nodes.forEach((node, i) => {
     const [x, y, w, h] = [
