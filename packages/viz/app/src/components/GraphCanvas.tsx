@@ -37,6 +37,8 @@ const FAR = 1e6;
 
 /** Zoom below which boxes are drawn as shapes only, without labels. */
 const DETAIL_ZOOM = 0.38;
+/** Graphs this small are drawn box by box at any zoom. */
+const SMALL_GRAPH = 400;
 /** Most boxes drawn one by one; beyond this the overview drawing is used. */
 const DETAIL_LIMIT = 1500;
 
@@ -66,6 +68,8 @@ export function GraphCanvas(props: GraphCanvasProps) {
   const paintRef = useRef<(() => void) | null>(null);
 
   const count = view.nodes.length;
+  // A small graph is always drawn box by box; a large one only when zoomed in enough to read.
+  const detailAt = useCallback((k: number) => count <= SMALL_GRAPH || k >= DETAIL_ZOOM, [count]);
   /** Which boxes and edges fall in a rectangle of the graph. */
   const inWindow = useCallback(
     (w: Omit<DrawWindow, "detail">) => {
@@ -94,12 +98,15 @@ export function GraphCanvas(props: GraphCanvasProps) {
   );
 
   /** The window to draw for the current transform: the viewport plus a screen on each side. */
-  const windowFor = useCallback((t: Transform): DrawWindow => {
-    const { width, height } = size.current;
-    const x0 = -t.x / t.k - width / t.k;
-    const y0 = -t.y / t.k - height / t.k;
-    return { x0, y0, x1: x0 + (3 * width) / t.k, y1: y0 + (3 * height) / t.k, detail: t.k >= DETAIL_ZOOM };
-  }, []);
+  const windowFor = useCallback(
+    (t: Transform): DrawWindow => {
+      const { width, height } = size.current;
+      const x0 = -t.x / t.k - width / t.k;
+      const y0 = -t.y / t.k - height / t.k;
+      return { x0, y0, x1: x0 + (3 * width) / t.k, y1: y0 + (3 * height) / t.k, detail: detailAt(t.k) };
+    },
+    [detailAt],
+  );
 
   const frame = useRef(0);
   const apply = useCallback(
@@ -119,12 +126,12 @@ export function GraphCanvas(props: GraphCanvasProps) {
             vy0 >= current.y0 &&
             vx0 + width / t.k <= current.x1 &&
             vy0 + height / t.k <= current.y1;
-          const detail = t.k >= DETAIL_ZOOM;
+          const detail = detailAt(t.k);
           return inside && detail === current.detail ? current : windowFor(t);
         });
       });
     },
-    [windowFor],
+    [windowFor, detailAt],
   );
 
   const fit = useCallback(() => {
@@ -162,6 +169,19 @@ export function GraphCanvas(props: GraphCanvasProps) {
     },
     [apply],
   );
+
+  // The drawing area changes size with the window and the details panel: keep culling and the
+  // overview canvas in step (the view itself stays where it is).
+  useEffect(() => {
+    const svg = svgRef.current;
+    if (!svg || typeof ResizeObserver === "undefined") return;
+    const observer = new ResizeObserver(() => {
+      size.current = { width: svg.clientWidth || 800, height: svg.clientHeight || 600 };
+      apply(transform.current);
+    });
+    observer.observe(svg);
+    return () => observer.disconnect();
+  }, [apply]);
 
   // Wheel zoom needs a non-passive listener to keep the page from scrolling.
   useEffect(() => {
