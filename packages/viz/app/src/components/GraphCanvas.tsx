@@ -40,7 +40,7 @@ const DETAIL_ZOOM = 0.38;
 /** Graphs this small are drawn box by box at any zoom. */
 const SMALL_GRAPH = 400;
 /** Most boxes drawn one by one; beyond this the overview drawing is used. */
-const DETAIL_LIMIT = 1500;
+const DETAIL_LIMIT = 800;
 
 interface DrawWindow {
   x0: number;
