@@ -172,6 +172,31 @@ describe("kiln viz in Chromium", () => {
     await page.close();
   });
 
+  it("finds elements by name and lists the recorded runs", async () => {
+    const page = await open();
+    await page.getByLabel("Search by name").fill("REGRESSOR");
+    const results = page.getByRole("list", { name: "Search results" }).getByRole("button");
+    expect(await results.allTextContents()).toEqual([
+      "active_modelling_pipeline.regressor",
+      "candidate_modelling_pipeline.regressor",
+    ]);
+    // Inside a collapsed namespace, the namespace's box is lit; outside, the element itself.
+    expect(await page.getAttribute('[data-id="ns:candidate_modelling_pipeline"]', "class")).toContain(
+      "kv-highlighted",
+    );
+    await results.first().click();
+    await page.waitForSelector(".kv-details");
+    expect(await page.textContent(".kv-details h2")).toBe("active_modelling_pipeline.regressor");
+    expect(page.url()).toContain("q=REGRESSOR");
+    await page.getByRole("tab", { name: "Runs" }).click();
+    const rows = await page.$$eval(".kv-runs tbody tr", (tr) => tr.map((r) => r.textContent));
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toContain("success__default__");
+    expect(rows[1]).toContain("data_generation");
+    expect(await page.getByRole("tab", { name: "Experiments" }).count()).toBe(0); // no tracking installed
+    await page.close();
+  });
+
   it("shows the slice between two selected elements and the command that runs it", async () => {
     const page = await open();
     await page.click('[data-id="data:companies"]');
