@@ -1,7 +1,7 @@
 import { watch } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
+import { join, sep } from "node:path";
 import { getDefaultLogger, type Logger } from "kiln";
 import { VizProject } from "../api/viz-project.js";
 import { VizError } from "../errors.js";
@@ -113,7 +113,8 @@ export async function startVizServer(options: VizServerOptions = {}): Promise<Vi
     res.writeHead(200, {
       "content-type": contentType(file),
       "content-length": body.length,
-      "cache-control": file.includes(`${join("assets")}`) ? "max-age=31536000, immutable" : "no-cache",
+      // Built asset names carry a content hash; the page itself is always revalidated.
+      "cache-control": file.includes(`${sep}assets${sep}`) ? "max-age=31536000, immutable" : "no-cache",
     });
     res.end(head ? undefined : body);
   };

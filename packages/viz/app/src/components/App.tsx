@@ -56,12 +56,16 @@ export function App() {
   const [tab, setTab] = useState<Tab>("flowchart");
   const [focus, setFocus] = useState<{ id: string; nonce: number } | null>(null);
   const [reloads, setReloads] = useState(0);
+  const loaded = useRef<{ pipeline: string; reloads: number } | null>(null);
 
   useEffect(() => applyTheme(theme), [theme]);
 
-  // The graph of the pipeline shown (the server's opening one until another is chosen), and the runs.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `reloads` changes when --autoreload says the project changed
+  // The graph of the pipeline shown (the server's opening one until another is chosen), and the runs;
+  // again when --autoreload says the project changed (`reloads`).
   useEffect(() => {
+    // The server's opening pipeline, once loaded, is not fetched again under its own name.
+    const done = loaded.current;
+    if (done && done.pipeline === state.pipeline && done.reloads === reloads) return;
     let live = true;
     const pipeline = explicitPipeline.current ? state.pipeline : null;
     // Both before the first drawing, so run status does not lay the graph out a second time.
@@ -73,6 +77,7 @@ export function App() {
       ([g, r]) => {
         mark("graphFetched");
         if (!live) return;
+        loaded.current = { pipeline: g.pipeline, reloads };
         setError(null);
         setRuns(r);
         setGraph(g);
