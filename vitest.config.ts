@@ -7,7 +7,13 @@ export default defineConfig({
     alias: { kiln: fileURLToPath(new URL("./packages/kiln/src/index.ts", import.meta.url)) },
   },
   test: {
-    include: ["packages/*/src/**/*.test.ts", "test/**/*.test.ts", "examples/hello/tests/**/*.test.ts"],
+    include: [
+      "packages/*/src/**/*.test.ts",
+      // The viz's React app: pure modules and components (components run in happy-dom).
+      "packages/viz/app/src/**/*.test.{ts,tsx}",
+      "test/**/*.test.ts",
+      "examples/hello/tests/**/*.test.ts",
+    ],
     pool: "threads",
     // Many tests spawn real processes and servers; a timeout is a hang detector, not a speed goal
     // (those live in benchmarks), so it leaves room for a slow or busy CI machine.

@@ -1,6 +1,6 @@
 /**
  * Runs every benchmark and prints markdown tables (also written to bench/results/latest.{md,json}).
- *   node bench/run.mjs [--samples 5] [--only build,sequential,parallel,catalog,cli,tabular] [--quick]
+ *   node bench/run.mjs [--samples 5] [--only build,sequential,parallel,catalog,cli,tabular,viz] [--quick]
  * Progress goes to stderr; the tables go to stdout.
  */
 import { execSync } from "node:child_process";
@@ -22,7 +22,7 @@ import {
 const args = parseArgs();
 const samples = Number(args.samples ?? (args.quick ? 3 : 5));
 const warmRepeat = 6; // one process, first (cold) iteration dropped: warm = median of the other 5
-const only = new Set((args.only ?? "build,sequential,parallel,catalog,cli,tabular").split(","));
+const only = new Set((args.only ?? "build,sequential,parallel,catalog,cli,tabular,viz").split(","));
 const progress = (message) => process.stderr.write(`[bench] ${message}\n`);
 const load = () =>
   loadavg()
@@ -436,6 +436,41 @@ if (only.has("tabular")) {
   );
   emit();
   others(meter, "tabular");
+}
+
+if (only.has("viz")) {
+  emit("## Kiln Viz (headless Chromium)");
+  emit();
+  const meter = cpuMeter();
+  const { benchViz } = await import("./viz.mjs");
+  const viz = await benchViz({ samples, progress });
+  json.sections.viz = viz;
+  emit(
+    table(
+      [
+        "Pipeline (tasks)",
+        "Elements / edges drawn",
+        "Navigation → laid-out graph (ms)",
+        "of which layout (ms)",
+        "Target",
+      ],
+      Object.entries(viz.pages).map(([size, p]) => [
+        Number(size).toLocaleString("en"),
+        `${p.elements.toLocaleString("en")} / ${p.edges.toLocaleString("en")}`,
+        ms(p.readyMs),
+        ms(p.layoutMs),
+        size === "1000"
+          ? `< 2,000: ${p.readyMs < 2000 ? "met" : "**missed**"}`
+          : `< 6,000: ${p.readyMs < 6000 ? "met" : "**missed**"}`,
+      ]),
+    ),
+  );
+  emit();
+  emit(
+    `\`/api/main\` for ${viz.api.size.toLocaleString("en")} tasks: ${ms(viz.api.requestMs)} ms per request to the running server (target < 300: ${viz.api.requestMs < 300 ? "met" : "**missed**"}); building and encoding the answer, done once when the server starts, ${ms(viz.api.firstAnswerMs)} ms.`,
+  );
+  emit();
+  others(meter, "viz");
 }
 
 emit(`Load average at end: ${load()}.`);

@@ -54,7 +54,7 @@ beforeAll(async () => {
       "  },",
       "  commands: [(program) => program.command('audit').description('show the audit log').option('--upper')",
       "    .action((opts) => { const t = 'audited ' + String(opts.upper ? 'LOUDLY' : 'quietly'); console.log(t); }),",
-      "    (program) => program.command('audit-fail').action(async () => {",
+      "    (program) => program.command('audit-fail').description('fail as a Kiln error').action(async () => {",
       "      const { KilnError } = await import('kiln');",
       "      throw new KilnError('KILN_AUDIT_BROKEN', 'The audit log is broken.', { hint: 'Delete audit.log.' });",
       "    })],",
