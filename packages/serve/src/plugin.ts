@@ -1,0 +1,11 @@
+import type { Plugin } from "kiln";
+
+/**
+ * `@kiln/serve` as a Kiln plugin: found in a project's dependencies, it adds
+ * `kiln models predict` and `kiln models serve` (to the `kiln models` group @kiln/tracking starts).
+ */
+const plugin: Plugin = {
+  name: "@kiln/serve",
+  commands: [],
+};
+export default plugin;
