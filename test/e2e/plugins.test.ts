@@ -112,6 +112,8 @@ describe("plugins from the project's dependencies", () => {
     const audit = kiln("audit", "--upper");
     expect(audit.status).toBe(0);
     expect(audit.stdout).toBe("audited LOUDLY\n");
+    // Global flags may come before a plugin's command, as before a built-in one.
+    expect(kiln("--verbose", "--log-format", "text", "audit", "--upper").stdout).toBe("audited LOUDLY\n");
     expect(kiln("info").stdout).toContain("plugins: audit");
   });
 

@@ -3,7 +3,7 @@
 // so `kiln --help` stays fast.
 import { Command, CommanderError, Option } from "commander";
 import { kilnVersion } from "../utils/index.js";
-import { commaList, joined } from "./parse-args.js";
+import { commaList, commandWord, joined } from "./parse-args.js";
 
 const program = new Command("kiln")
   .description("Reproducible ML and data pipelines in TypeScript.")
@@ -184,10 +184,11 @@ pipelineCommand
 // A command the core does not have may come from a plugin: only then are the project's plugins
 // loaded, so built-in commands stay fast. The top-level help lists plugin commands too, when a quick
 // look at the project says it may have plugins.
-const first = process.argv[2];
-const pluginCommand =
-  first !== undefined && !first.startsWith("-") && !program.commands.some((c) => c.name() === first);
-const topLevelHelp = first === undefined || first === "--help" || first === "-h";
+// The command word may follow global flags (`kiln -v tracking runs`).
+const first = commandWord(process.argv.slice(2));
+const pluginCommand = first !== undefined && !program.commands.some((c) => c.name() === first);
+const topLevelHelp =
+  first === undefined && !process.argv.slice(2).some((a) => a === "-V" || a === "--version");
 if (pluginCommand || (topLevelHelp && (await import("./project-plugins.js")).mayHavePlugins(process.cwd()))) {
   const { addPluginCommands } = await import("./plugin-commands.js");
   await addPluginCommands(program);

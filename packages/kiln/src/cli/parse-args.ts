@@ -70,3 +70,20 @@ export function loadVersions(value: string): Record<string, string> {
   }
   return out;
 }
+
+/** Global flags that take a value: `kiln --log-format json run` has `run` as its command. */
+const GLOBAL_FLAGS_WITH_VALUE = new Set(["--log-format"]);
+
+/**
+ * The command word of `kiln [global options] COMMAND …`: the first argument that is neither a
+ * global flag nor a global flag's value (undefined when there is none, as in `kiln --help`).
+ */
+export function commandWord(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!arg.startsWith("-")) return arg;
+    if (arg === "--") return args[i + 1];
+    if (GLOBAL_FLAGS_WITH_VALUE.has(arg)) i++;
+  }
+  return undefined;
+}
