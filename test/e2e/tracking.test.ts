@@ -238,7 +238,7 @@ describe("a project with @kiln/tracking (SQLite)", () => {
       const run = await kiln(dir, "run");
       expect(run.code).toBe(2);
       expect(run.stderr).toContain(
-        'Error KILN_HOOK_FAILED: Hook beforePipelineRun of plugin "@kiln/tracking" failed:',
+        'Error KILN_TRACKING_BAD_CONFIG: Hook beforePipelineRun of plugin "@kiln/tracking" failed:',
       );
       expect(run.stderr).toContain(
         'conf/local/tracking.yml:2:15: unknown key "params.long_value" (did you mean "params.long_values"?)',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DataCatalog } from "../catalog/index.js";
+import { KilnError } from "../errors/index.js";
 import { node } from "../pipeline/index.js";
 import { HookManager } from "./hook-manager.js";
 import type { Hooks } from "./hooks.js";
@@ -69,6 +70,21 @@ describe("HookManager", () => {
       message: 'Hook afterNodeRun of plugin "timing" failed: kaput',
     });
     expect((error as Error).cause).toBe(boom);
+  });
+
+  it("keeps the code of a Kiln error a hook throws, naming the plugin and hook", async () => {
+    const bad = new KilnError("KILN_AUDIT_BAD_CONFIG", "audit.yml:1:1: unknown key", {
+      hint: "Fix audit.yml.",
+    });
+    const manager = new HookManager([
+      { name: "audit", hooks: { beforePipelineRun: () => Promise.reject(bad) } },
+    ]);
+    const error = await manager.call("beforePipelineRun", {} as never).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: "KILN_AUDIT_BAD_CONFIG",
+      message: 'Hook beforePipelineRun of plugin "audit" failed: audit.yml:1:1: unknown key',
+      hint: "Fix audit.yml.",
+    });
   });
 
   it("refuses unknown hook names with a did-you-mean, duplicate and nameless plugins", () => {

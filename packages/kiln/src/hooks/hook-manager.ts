@@ -122,9 +122,14 @@ export class HookManager {
   }
 }
 
+/**
+ * Names the hook and plugin of a failure. A Kiln error keeps its own code (a bad config file read
+ * by a plugin is still a config error tools can match on); anything else is KILN_HOOK_FAILED.
+ */
 function hookFailure(hook: HookName, plugin: string, error: unknown): HookError {
   const reason = error instanceof Error ? error.message : String(error);
-  return new HookError("KILN_HOOK_FAILED", `Hook ${hook} of plugin "${plugin}" failed: ${reason}`, {
+  const code = error instanceof KilnError ? error.code : "KILN_HOOK_FAILED";
+  return new HookError(code, `Hook ${hook} of plugin "${plugin}" failed: ${reason}`, {
     cause: error,
     hint: error instanceof KilnError ? error.hint : `Fix or remove plugin "${plugin}".`,
   });
