@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { JSONDataset } from "./datasets/json-dataset.js";
 import { TextDataset } from "./datasets/text-dataset.js";
+import { YAMLDataset } from "./datasets/yaml-dataset.js";
 import { formatVersion, parseVersion } from "./versioning.js";
 
 let dir: string;
@@ -113,5 +114,17 @@ describe("FileDataset", () => {
       code: "KILN_DATASET_VERSION_NOT_FOUND",
       hint: "No version has been saved yet: run the node that produces it first.",
     });
+  });
+
+  it("previews JSON and YAML documents (an array's first items) and text (its first lines)", async () => {
+    const list = new JSONDataset({ filepath: join(dir, "list.json") });
+    await list.save([1, 2, 3, 4]);
+    expect(await list.preview({ rows: 2 })).toEqual({ kind: "json", data: [1, 2], rowCount: 4 });
+    const config = new YAMLDataset({ filepath: join(dir, "config.yml") });
+    await config.save({ a: { b: 1 } });
+    expect(await config.preview()).toEqual({ kind: "json", data: { a: { b: 1 } } });
+    const notes = new TextDataset({ filepath: join(dir, "notes.txt") });
+    await notes.save("one\ntwo\nthree\n");
+    expect(await notes.preview({ rows: 2 })).toEqual({ kind: "text", data: "one\ntwo", rowCount: 3 });
   });
 });

@@ -1,4 +1,6 @@
+import type { DatasetPreview } from "../dataset.js";
 import { FILE_DATASET_KEYS, FileDataset } from "../file-dataset.js";
+import { textPreview } from "./document-preview.js";
 
 /** UTF-8 text file, loaded and saved as a string. */
 export class TextDataset extends FileDataset<string, string> {
@@ -14,5 +16,10 @@ export class TextDataset extends FileDataset<string, string> {
   protected encode(data: string): string {
     if (typeof data !== "string") throw new TypeError(`TextDataset saves strings, got ${typeof data}.`);
     return data;
+  }
+
+  /** The first `rows` lines, for the viz and the CLI. */
+  async preview(options: { rows?: number } = {}): Promise<DatasetPreview> {
+    return textPreview(await this.load(), options.rows);
   }
 }
