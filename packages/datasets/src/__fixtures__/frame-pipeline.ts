@@ -27,4 +27,10 @@ export const framePipeline = () =>
       outputs: { rows: "rows", frames: "frames", kinds: "kinds" },
       name: "inspect_frame",
     }),
+    node({
+      func: (nested: unknown) => ({ deeper: { still: nested } }),
+      inputs: "nested",
+      outputs: "nested_back",
+      name: "nest_deeper",
+    }),
   ]);

@@ -1,5 +1,5 @@
 import { MessageChannel, threadId } from "node:worker_threads";
-import { createLogger, DataCatalog, MemoryDataset, ParallelRunner } from "kiln";
+import { createLogger, DataCatalog, type Dataset, MemoryDataset, ParallelRunner } from "kiln";
 import pl, { type DataFrame, type Series } from "nodejs-polars";
 import { describe, expect, it } from "vitest";
 import { framePipeline } from "../__fixtures__/frame-pipeline.js";
@@ -101,6 +101,14 @@ describe("the Polars thread codec", () => {
   });
 });
 
+/** A persisted-like dataset that loads `value` as it is (no copy), as a file dataset loads a frame. */
+const loaded = (value: unknown): Dataset => ({
+  load: () => value,
+  save: () => undefined,
+  exists: () => true,
+  describe: () => ({ type: "Loaded" }),
+});
+
 describe("DataFrames through ParallelRunner", () => {
   it("go to a worker and back as DataFrames (also inside an array output)", async () => {
     const runner = new ParallelRunner({
@@ -113,7 +121,10 @@ describe("DataFrames through ParallelRunner", () => {
       threadCodecs: plugin.threadCodecs!,
     });
     const df = frame();
-    const out = await runner.run(framePipeline(), new DataCatalog({ frame: new MemoryDataset(df) }));
+    const out = await runner.run(
+      framePipeline().onlyNodes("price_frame", "inspect_frame"),
+      new DataCatalog({ frame: new MemoryDataset(df) }),
+    );
     expect(out.thread).not.toBe(threadId);
     expect(out.kinds).toBe("true,true");
     expect(out.rows).toBe(3);
@@ -121,6 +132,40 @@ describe("DataFrames through ParallelRunner", () => {
     expect(head!.getColumn("double_price").toArray()).toEqual([3]);
     expect(tail!.getColumn("id").toArray()).toEqual([3]);
     expect(tail!.dtypes.map(String)).toEqual([...frame().dtypes.map(String), "DataType(Float64)"]);
+  });
+
+  it("two levels down are not reached: the error names the dataset and the node", async () => {
+    const runner = new ParallelRunner({
+      logger: createLogger({ level: "silent" }),
+      maxWorkers: 1,
+      source: {
+        module: new URL("../__fixtures__/frame-pipeline.ts", import.meta.url).href,
+        export: "framePipeline",
+      },
+      threadCodecs: plugin.threadCodecs!,
+    });
+    const run = (nested: unknown) =>
+      runner
+        .run(framePipeline().onlyNodes("nest_deeper"), new DataCatalog({ nested: loaded(nested) }))
+        .catch((e: unknown) => e as Error & { cause?: unknown });
+    // Sent as input: structured clone meets the frame inside.
+    const input = await run({ a: { b: frame() } });
+    expect(input).toMatchObject({ code: "KILN_NODE_FAILED" });
+    expect(input.cause).toMatchObject({
+      code: "KILN_RUNNER_NOT_THREAD_SAFE",
+      message: expect.stringContaining(
+        'Input "nested" of node "nest_deeper" cannot be sent to a worker thread',
+      ),
+    });
+    // Returned one level deeper than it came: the output cannot go back.
+    const output = await run({ df: frame() });
+    expect(output).toMatchObject({ code: "KILN_NODE_FAILED" });
+    expect(output.cause).toMatchObject({
+      code: "KILN_RUNNER_NOT_THREAD_SAFE",
+      message: expect.stringContaining(
+        'Output "nested_back" of node "nest_deeper" cannot be sent back to the main thread',
+      ),
+    });
   });
 
   it("without the codec, fail with the dataset's name", async () => {
@@ -133,7 +178,10 @@ describe("DataFrames through ParallelRunner", () => {
       },
     });
     await expect(
-      runner.run(framePipeline(), new DataCatalog({ frame: new MemoryDataset(frame()) })),
+      runner.run(
+        framePipeline().onlyNodes("price_frame"),
+        new DataCatalog({ frame: new MemoryDataset(frame()) }),
+      ),
     ).rejects.toMatchObject({
       code: "KILN_RUNNER_NOT_THREAD_SAFE",
       message:
