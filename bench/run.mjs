@@ -1,6 +1,6 @@
 /**
  * Runs every benchmark and prints markdown tables (also written to bench/results/latest.{md,json}).
- *   node bench/run.mjs [--samples 5] [--only build,sequential,parallel,catalog,cli,tabular,viz] [--quick]
+ *   node bench/run.mjs [--samples 5] [--only build,sequential,parallel,catalog,cli,tabular,frames,viz] [--quick]
  * Progress goes to stderr; the tables go to stdout.
  */
 import { execSync } from "node:child_process";
@@ -22,7 +22,7 @@ import {
 const args = parseArgs();
 const samples = Number(args.samples ?? (args.quick ? 3 : 5));
 const warmRepeat = 6; // one process, first (cold) iteration dropped: warm = median of the other 5
-const only = new Set((args.only ?? "build,sequential,parallel,catalog,cli,tabular,viz").split(","));
+const only = new Set((args.only ?? "build,sequential,parallel,catalog,cli,tabular,frames,viz").split(","));
 const progress = (message) => process.stderr.write(`[bench] ${message}\n`);
 const load = () =>
   loadavg()
@@ -436,6 +436,113 @@ if (only.has("tabular")) {
   );
   emit();
   others(meter, "tabular");
+}
+
+if (only.has("frames")) {
+  emit("## 7. A 1M-row × 10-column DataFrame between threads (ParallelRunner's thread codec)");
+  emit();
+  const dir = join(tmpdir(), "kiln-bench-tabular");
+  mkdirSync(dir, { recursive: true });
+  progress("frames: making the CSV of section 6 (kept in the temp folder for later runs)");
+  const { file } = timeProcess("tabular.mjs", ["--make", dir]).result;
+  const meter = cpuMeter();
+  const runs = [];
+  for (let s = 0; s < samples; s++) {
+    progress(`frames sample ${s + 1}/${samples} (load ${load()})`);
+    runs.push(timeProcess("frames.mjs", ["--csv", file]).result);
+  }
+  json.sections.frames = runs;
+  const m = (pick) => median(runs.map(pick));
+  const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  const first = runs[0];
+  const oneWay = (r, way) => r.polarsWriteMs + r.concatMs + r[way].arrivalMs + r[way].decodeMs;
+  emit(
+    `The table of section 6 (${first.dtypes.map((d) => d.replace(/^DataType\((.*)\)$/, "$1")).join(", ")}), ` +
+      `read with \`pl.readCSV\`; its Arrow IPC (file format, uncompressed) is ${mib(first.ipcBytes)}. ` +
+      "Main thread → one worker thread, as ParallelRunner sends a node's input:",
+  );
+  emit();
+  emit(
+    table(
+      ["Step", "Transfer (the codec)", "Structured clone of the same IPC buffer", "Copies of the data"],
+      [
+        [
+          "encode: Polars writes Arrow IPC (`df.writeIPC`, chunks handed to JS)",
+          ms(m((r) => r.polarsWriteMs)),
+          ms(m((r) => r.polarsWriteMs)),
+          "1 (serialisation)",
+        ],
+        [
+          `encode: the ${first.polarsChunks} chunks joined into one ArrayBuffer (\`Buffer.concat\`)`,
+          ms(m((r) => r.concatMs)),
+          ms(m((r) => r.concatMs)),
+          "1 (a memcpy)",
+        ],
+        [
+          "`postMessage` call (sender blocked)",
+          ms(m((r) => r.transferred.postMs)),
+          ms(m((r) => r.cloned.postMs)),
+          "transfer: 0; clone: copies",
+        ],
+        [
+          "message arrives in the worker (from `postMessage`)",
+          ms(m((r) => r.transferred.arrivalMs)),
+          ms(m((r) => r.cloned.arrivalMs)),
+          "",
+        ],
+        [
+          "decode: `pl.readIPC` into Polars' own columns",
+          ms(m((r) => r.transferred.decodeMs)),
+          ms(m((r) => r.cloned.decodeMs)),
+          "1 (Polars reads the bytes)",
+        ],
+        [
+          "**one way, total**",
+          `**${ms(m((r) => oneWay(r, "transferred")))}**`,
+          `**${ms(m((r) => oneWay(r, "cloned")))}**`,
+          "",
+        ],
+        [
+          "sender's IPC buffer after `postMessage`",
+          `${runs.every((r) => r.transferred.senderBytesAfter === 0) ? "0 bytes (moved)" : "**not moved**"}`,
+          `${mib(first.cloned.senderBytesAfter)} (still there: copied)`,
+          "",
+        ],
+      ],
+    ),
+  );
+  emit();
+  emit(
+    table(
+      ["Arrow IPC format (same thread)", "Bytes", "write (ms)", "read (ms)"],
+      [
+        [
+          "file (`writeIPC` / `readIPC`): what the codec uses",
+          mib(first.ipcBytes),
+          ms(m((r) => r.polarsWriteMs + r.concatMs)),
+          ms(m((r) => r.fileReadMs)),
+        ],
+        [
+          "stream (`writeIPCStream` / `readIPCStream`)",
+          mib(first.streamBytes),
+          ms(m((r) => r.streamWriteMs)),
+          ms(m((r) => r.streamReadMs)),
+        ],
+      ],
+    ),
+  );
+  emit();
+  emit(
+    table(
+      ["ParallelRunner, one node returning its input DataFrame (there and back)", "Node time (ms)"],
+      [
+        ["1 row (the first decode in a worker imports nodejs-polars)", ms(m((r) => r.runnerTinyMs))],
+        [`${first.rows.toLocaleString("en-US")} rows`, ms(m((r) => r.runnerBigMs))],
+      ],
+    ),
+  );
+  emit();
+  others(meter, "frames");
 }
 
 if (only.has("viz")) {

@@ -42,6 +42,13 @@ export const datasetTypes = {
   "matplotlib.MatplotlibDataset": ImageDataset,
 } as const;
 
-/** `@kiln/datasets` as a Kiln plugin: found in a project's dependencies, it registers the types above. */
-const plugin: Plugin = { name: "@kiln/datasets", datasets: datasetTypes };
+/**
+ * `@kiln/datasets` as a Kiln plugin: found in a project's dependencies, it registers the types above,
+ * and the thread codec that lets Polars DataFrames and Series cross ParallelRunner's worker threads.
+ */
+const plugin: Plugin = {
+  name: "@kiln/datasets",
+  datasets: datasetTypes,
+  threadCodecs: [new URL("./polars/thread-codec.js", import.meta.url).href],
+};
 export default plugin;

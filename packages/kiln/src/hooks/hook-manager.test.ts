@@ -101,5 +101,12 @@ describe("HookManager", () => {
     expect(() => new HookManager([{ name: "p", hooks: { afterNodeRun: 3 as never } }])).toThrow(
       expect.objectContaining({ code: "KILN_HOOK_NOT_A_FUNCTION" }),
     );
+    expect(() => new HookManager([{ name: "p", threadCodecs: "./codec.js" as never }])).toThrow(
+      expect.objectContaining({
+        code: "KILN_HOOK_INVALID_PLUGIN",
+        message: 'Plugin "p": `threadCodecs` must be a list of module URLs or paths.',
+      }),
+    );
+    expect(new HookManager([{ name: "p", threadCodecs: ["file:///codec.js"] }]).plugins).toHaveLength(1);
   });
 });

@@ -36,6 +36,14 @@ export class HookManager {
         },
       );
     }
+    const codecs: unknown = plugin.threadCodecs;
+    if (codecs !== undefined && !(Array.isArray(codecs) && codecs.every((m) => typeof m === "string" && m))) {
+      throw new HookError(
+        "KILN_HOOK_INVALID_PLUGIN",
+        `Plugin "${plugin.name}": \`threadCodecs\` must be a list of module URLs or paths.`,
+        { hint: 'e.g. threadCodecs: [new URL("./thread-codec.js", import.meta.url).href]' },
+      );
+    }
     const hooks = plugin.hooks ?? {};
     for (const [name, fn] of Object.entries(hooks)) {
       if (!(HOOK_NAMES as string[]).includes(name)) {

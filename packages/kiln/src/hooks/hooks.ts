@@ -110,6 +110,13 @@ export interface Plugin {
   configPatterns?: Readonly<Record<string, readonly string[]>>;
   /** CLI commands this plugin adds: functions that receive the commander program and add to it. */
   commands?: unknown[];
+  /**
+   * Modules whose default export is a `ThreadCodec`: how values structured clone cannot copy (e.g. a
+   * Polars DataFrame) cross between ParallelRunner's threads. Give URLs both threads can import,
+   * e.g. `new URL("./thread-codec.js", import.meta.url).href`; the main thread and every worker
+   * import them.
+   */
+  threadCodecs?: readonly string[];
 }
 
 export const HOOK_NAMES: readonly HookName[] = [

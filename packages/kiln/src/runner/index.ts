@@ -5,4 +5,5 @@ export { ParallelRunner, type ParallelRunnerOptions } from "./parallel-runner.js
 export { isPersisted, nodesToResumeFrom, resumeMessage } from "./resume.js";
 export type { Runner, RunOptions, RunProgress, RunResult } from "./runner.js";
 export { SequentialRunner } from "./sequential-runner.js";
+export type { EncodedPayload, ThreadCodec } from "./thread-codec.js";
 export type { PipelineSource } from "./worker-protocol.js";

@@ -3,7 +3,9 @@ import { describe, expect, it } from "vitest";
 import { DataCatalog, MemoryDataset } from "../catalog/index.js";
 import { HookManager } from "../hooks/index.js";
 import { createLogger } from "../logging/index.js";
-import { diamond, Point, special } from "./__fixtures__/pipelines.js";
+import { diamond, Point, points, special } from "./__fixtures__/pipelines.js";
+import { encodedBuffers } from "./__fixtures__/point-codec.js";
+import { RecordingDataset } from "./__fixtures__/recording-dataset.js";
 import { NodeRunError, ParallelRunner } from "./index.js";
 import { transferableBuffers, whyNotCloneable } from "./transfer.js";
 
@@ -196,8 +198,14 @@ describe("ParallelRunner", () => {
     const error = (await runner
       .run(special().onlyNodes("make_point"), new DataCatalog())
       .catch((e: unknown) => e)) as Error;
-    expect(error.message).toContain('output "point" cannot be sent back to the main thread');
+    expect(error.message).toContain(
+      'Output "point" of node "make_point" cannot be sent back to the main thread',
+    );
     expect(error.message).toContain("instance of Point");
+    expect(error.cause).toMatchObject({
+      code: "KILN_RUNNER_NOT_THREAD_SAFE",
+      hint: expect.stringContaining("thread codec"),
+    });
   });
 
   it("refuses, before any node runs, a dataset whose copy mode is assign", async () => {
@@ -248,6 +256,101 @@ describe("ParallelRunner", () => {
   });
 });
 
+describe("ParallelRunner with thread codecs", () => {
+  const codec = (name: string) => new URL(`./__fixtures__/${name}`, import.meta.url).href;
+  const runner = (...codecs: string[]) =>
+    new ParallelRunner({
+      logger: quiet,
+      maxWorkers: 1,
+      source: { module, export: "points" },
+      threadCodecs: codecs.map(codec),
+    });
+
+  it("sends a value structured clone cannot copy to a worker and back, moving the codec's buffers", async () => {
+    const before = encodedBuffers.length;
+    const seen: unknown[] = [];
+    const hooks = new HookManager([
+      { name: "rec", hooks: { afterNodeRun: ({ outputs }) => void seen.push(outputs.moved) } },
+    ]);
+    const out = await runner("point-codec.ts").run(
+      points().onlyNodes("move_point"),
+      new DataCatalog({ point: new MemoryDataset(new Point(1, 2)) }),
+      { hooks },
+    );
+    expect(out.thread).not.toBe(threadId);
+    expect(out.arrived_as_point).toBe(true); // the worker got a Point, not a plain object
+    expect(out.moved).toBeInstanceOf(Point);
+    expect(out.moved).toEqual(new Point(2, 2));
+    expect(seen[0]).toBeInstanceOf(Point); // hooks see the decoded value
+    // The main thread encoded the input; its buffer moved to the worker.
+    const sent = encodedBuffers.slice(before);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.byteLength).toBe(0);
+  });
+
+  it("reaches values one level inside array, object and Map datasets", async () => {
+    const out = await runner("point-codec.ts").run(
+      points().onlyNodes("move_point", "spread_points", "check_points"),
+      new DataCatalog({ point: new MemoryDataset(new Point(1, 2)) }),
+    );
+    expect(out.all_points).toBe(true);
+  });
+
+  it("names the dataset, node and codec when a codec fails", async () => {
+    const fail = (step: string) =>
+      runner("failing-codec.ts")
+        .run(points().onlyNodes("make_fragile"), new DataCatalog({ step: new MemoryDataset(step) }))
+        .catch((e: unknown) => e as NodeRunError);
+    const encode = await fail("encode");
+    expect(encode.cause).toMatchObject({
+      code: "KILN_RUNNER_THREAD_CODEC_FAILED",
+      message:
+        'Output "fragile" of node "make_fragile": thread codec "fragile" failed to encode: cannot encode this.',
+    });
+    const decode = await fail("decode");
+    expect(decode.cause).toMatchObject({
+      code: "KILN_RUNNER_THREAD_CODEC_FAILED",
+      message:
+        'Output "fragile" of node "make_fragile": thread codec "fragile" failed to decode: cannot decode this.',
+    });
+    const input = (await runner("failing-codec.ts")
+      .run(
+        points().onlyNodes("take_fragile"),
+        new DataCatalog({ fragile_in: new MemoryDataset({ codec: "encode" }) }),
+      )
+      .catch((e: unknown) => e)) as NodeRunError;
+    expect(input.cause).toMatchObject({
+      code: "KILN_RUNNER_THREAD_CODEC_FAILED",
+      message: expect.stringContaining('Input "fragile_in" of node "take_fragile"'),
+    });
+  });
+
+  it("refuses a codec module that exports no codec before any node runs", async () => {
+    await expect(
+      runner("not-a-codec.ts").run(
+        points().onlyNodes("move_point"),
+        new DataCatalog({ point: new MemoryDataset(new Point(1, 2)) }),
+      ),
+    ).rejects.toMatchObject({ code: "KILN_RUNNER_THREAD_CODEC" });
+  });
+
+  it("still refuses, naming the dataset, what no codec takes", async () => {
+    // A Proxy tagged like a Polars DataFrame, loaded from a (persisted) dataset: its prototype is
+    // plain, but structured clone refuses it.
+    const frame = new Proxy({}, { get: (_t, key) => (key === Symbol.toStringTag ? "DataFrame" : undefined) });
+    const error = (await runner("point-codec.ts")
+      .run(points().onlyNodes("take_fragile"), new DataCatalog({ fragile_in: new RecordingDataset(frame) }))
+      .catch((e: unknown) => e)) as NodeRunError;
+    expect(error.nodeName).toBe("take_fragile");
+    expect(error.cause).toMatchObject({
+      code: "KILN_RUNNER_NOT_THREAD_SAFE",
+      message:
+        'Input "fragile_in" of node "take_fragile" cannot be sent to a worker thread: it is a DataFrame object, which structured clone cannot copy.',
+      hint: expect.stringContaining("@kiln/datasets sends Polars DataFrames"),
+    });
+  });
+});
+
 describe("thread crossing helpers", () => {
   it("transfers only large, whole buffers", () => {
     const big = new Float64Array(20_000);
@@ -259,6 +362,9 @@ describe("thread crossing helpers", () => {
   it("explains what cannot cross a thread", () => {
     expect(whyNotCloneable(() => 1)).toBe("it is a function");
     expect(whyNotCloneable(new (class Model {})())).toContain("instance of Model");
+    expect(whyNotCloneable({ a: 1, run: () => 1 })).toBe(
+      'it carries a function (property "run"), which structured clone cannot copy',
+    );
     for (const ok of [1, "s", null, [1], { a: 1 }, new Map(), new Date(), new Uint8Array(2)]) {
       expect(whyNotCloneable(ok)).toBeUndefined();
     }

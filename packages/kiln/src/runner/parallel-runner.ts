@@ -2,13 +2,15 @@ import { availableParallelism } from "node:os";
 import type { DataCatalog } from "../catalog/index.js";
 import { RunnerError } from "../errors/index.js";
 import type { Node, Pipeline } from "../pipeline/index.js";
-import { quoteList } from "../utils/index.js";
+import { quoteList, resolveModuleUrl } from "../utils/index.js";
 import { BaseRunner, type RunnerOptions } from "./base-runner.js";
 import { positiveInteger } from "./concurrent-runner.js";
 import { loadPipelineSource } from "./load-pipeline-source.js";
+import { loadThreadCodecs } from "./load-thread-codecs.js";
 import type { ExecuteNode } from "./node-task.js";
 import { runInDependencyOrder } from "./scheduler.js";
-import { whyNotCloneable } from "./transfer.js";
+import { codecStep, type ThreadCodecs } from "./thread-codec.js";
+import { NOT_SENDABLE_HINT, whyNotCloneable } from "./transfer.js";
 import { WorkerPool } from "./worker-pool.js";
 import type { PipelineSource } from "./worker-protocol.js";
 
@@ -23,12 +25,19 @@ export interface ParallelRunnerOptions extends RunnerOptions {
   source?: PipelineSource;
   /** Move large binary buffers from workers instead of copying them (default true). */
   transfer?: boolean;
+  /**
+   * Thread codec modules (URLs, absolute paths, or paths and packages resolved from the working
+   * directory) whose default export is a `ThreadCodec`: values they take cross threads
+   * encoded. A Kiln project passes its plugins' `threadCodecs`.
+   */
+  threadCodecs?: readonly string[];
 }
 
 /**
  * Runs node functions in worker threads, for CPU-bound pipelines. Loading, saving and hooks stay on the
  * main thread, so hooks see every node; inputs are sent to workers by structured clone, and large
- * binary outputs come back by transfer (no copy).
+ * binary outputs come back by transfer (no copy). Values structured clone cannot copy (a Polars
+ * DataFrame) cross through thread codecs (`threadCodecs`, which plugins provide).
  *
  * @example
  * new ParallelRunner({ maxWorkers: 4, source: { module: import.meta.url, export: "createPipeline" } })
@@ -39,12 +48,25 @@ export class ParallelRunner extends BaseRunner {
   readonly maxWorkers: number;
   readonly source: PipelineSource | undefined;
   readonly transfer: boolean;
+  /** Thread codec modules as URLs every thread can import. */
+  readonly threadCodecs: readonly string[];
+  #codecs: Promise<ThreadCodecs> | undefined;
 
   constructor(options: ParallelRunnerOptions = {}) {
     super(options);
     this.maxWorkers = positiveInteger(options.maxWorkers ?? availableParallelism(), "maxWorkers", this.name);
     this.source = options.source;
     this.transfer = options.transfer ?? true;
+    this.threadCodecs = (options.threadCodecs ?? []).map((m) => resolveModuleUrl(m, process.cwd()));
+  }
+
+  /** The codecs, imported once per runner in this thread (workers import the same modules). */
+  #loadCodecs(): Promise<ThreadCodecs> {
+    this.#codecs ??= loadThreadCodecs(this.threadCodecs, process.cwd()).catch((error: unknown) => {
+      this.#codecs = undefined;
+      throw error;
+    });
+    return this.#codecs;
   }
 
   protected override async validate(pipeline: Pipeline, catalog: DataCatalog): Promise<void> {
@@ -76,19 +98,19 @@ export class ParallelRunner extends BaseRunner {
         },
       );
     }
+    const codecs = await this.#loadCodecs();
     // Data handed to the run in memory is known now: check it before any node runs.
     for (const ds of pipeline.inputs()) {
       const dataset = catalog.get(ds);
       if (dataset.ephemeral !== true || !(await dataset.exists())) continue;
-      const why = whyNotCloneable(await catalog.load(ds));
+      const data = await catalog.load(ds);
+      const why = codecs.takes(data) ? undefined : whyNotCloneable(data);
       if (why) {
         const readers = pipeline.nodes.filter((n) => n.inputs.includes(ds)).map((n) => n.name);
         throw new RunnerError(
           "KILN_RUNNER_NOT_THREAD_SAFE",
           `Input "${ds}" (read by ${quoteList(readers)}) cannot be sent to a worker thread: ${why}.`,
-          {
-            hint: "Pass plain data between nodes run by ParallelRunner, or run this pipeline with SequentialRunner.",
-          },
+          { hint: NOT_SENDABLE_HINT },
         );
       }
     }
@@ -111,23 +133,37 @@ export class ParallelRunner extends BaseRunner {
     body: (execute: ExecuteNode) => Promise<T>,
   ): Promise<T> {
     const size = Math.min(this.maxWorkers, Math.max(1, maxLayerWidth(pipeline)));
-    const pool = await WorkerPool.start(size, this.source!, { transfer: this.transfer });
-    const execute: ExecuteNode = (node, inputs) => {
+    const codecs = await this.#loadCodecs();
+    const pool = await WorkerPool.start(size, {
+      source: this.source!,
+      transfer: this.transfer,
+      codecs: [...this.threadCodecs],
+    });
+    const execute: ExecuteNode = async (node, inputs) => {
+      const sent: Record<string, unknown> = {};
+      const encoded: string[] = [];
+      // Codec buffers are made for the trip: they always move. The node's other inputs are copied,
+      // since the main thread may still hold them (memory datasets, other readers).
+      const transfer = new Set<ArrayBuffer>();
       for (const [name, value] of Object.entries(inputs)) {
-        const why = whyNotCloneable(value);
+        const out = await codecStep(() => codecs.encode(value, transfer), "Input", name, node.name);
+        if (out.changed) encoded.push(name);
+        const why = whyNotCloneable(out.value);
         if (why) {
-          return Promise.reject(
-            new RunnerError(
-              "KILN_RUNNER_NOT_THREAD_SAFE",
-              `Input "${name}" of node "${node.name}" cannot be sent to a worker thread: ${why}.`,
-              {
-                hint: "Pass plain data between nodes run by ParallelRunner, or run this pipeline with SequentialRunner.",
-              },
-            ),
+          throw new RunnerError(
+            "KILN_RUNNER_NOT_THREAD_SAFE",
+            `Input "${name}" of node "${node.name}" cannot be sent to a worker thread: ${why}.`,
+            { hint: NOT_SENDABLE_HINT },
           );
         }
+        sent[name] = out.value;
       }
-      return pool.run(node.name, inputs as Record<string, unknown>);
+      const result = await pool.run(node.name, sent, { transfer: [...transfer], encoded });
+      const outputs = result.outputs;
+      for (const name of result.encoded) {
+        outputs[name] = await codecStep(() => codecs.decode(outputs[name]), "Output", name, node.name);
+      }
+      return outputs;
     };
     try {
       return await body(execute);

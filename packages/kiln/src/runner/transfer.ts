@@ -66,8 +66,30 @@ export function whyNotCloneable(value: unknown): string | undefined {
   if (value === null || typeof value !== "object") return undefined;
   if (ArrayBuffer.isView(value)) return undefined;
   const proto = Object.getPrototypeOf(value);
-  if (proto === null || proto === Object.prototype) return undefined;
+  if (proto === null || proto === Object.prototype) return whyNotPlain(value);
   if (CLONEABLE_CLASSES.some((c) => value instanceof c)) return undefined;
   const name = (proto as { constructor?: { name?: string } }).constructor?.name ?? "an unnamed class";
   return `it is an instance of ${name}, which would arrive in the other thread as a plain object without its methods`;
 }
+
+/**
+ * Objects with a plain prototype that still cannot cross: a host object with its own tag (a Polars
+ * DataFrame is a Proxy tagged "DataFrame") or one carrying methods as own properties (a Polars
+ * Series). Looks only at this level; deeper values are checked by postMessage itself.
+ */
+function whyNotPlain(value: object): string | undefined {
+  const tag = Object.prototype.toString.call(value).slice(8, -1);
+  if (tag !== "Object") return `it is a ${tag} object, which structured clone cannot copy`;
+  for (const key of Reflect.ownKeys(value)) {
+    if (typeof Object.getOwnPropertyDescriptor(value, key)?.value === "function") {
+      return `it carries a function (property "${String(key)}"), which structured clone cannot copy`;
+    }
+  }
+  return undefined;
+}
+
+/** The hint of every "cannot cross a thread" error. */
+export const NOT_SENDABLE_HINT =
+  "Pass plain data (objects, arrays, typed arrays, Maps, Dates) between nodes run by ParallelRunner, " +
+  "add a plugin whose thread codec sends this kind of value (@kiln/datasets sends Polars DataFrames and Series), " +
+  "or run this pipeline with SequentialRunner.";

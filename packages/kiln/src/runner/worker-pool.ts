@@ -2,11 +2,18 @@ import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { KilnError, RunnerError } from "../errors/index.js";
 import { kilnPackageRoot } from "../utils/index.js";
-import type { PipelineSource, SerializedError, TaskMessage, WorkerReply } from "./worker-protocol.js";
+import { NOT_SENDABLE_HINT } from "./transfer.js";
+import type { SerializedError, TaskMessage, WorkerReply, WorkerSetup } from "./worker-protocol.js";
+
+/** A node's outputs as a worker sent them: `encoded` names those holding thread-codec payloads. */
+export interface TaskResult {
+  outputs: Record<string, unknown>;
+  encoded: string[];
+}
 
 interface Pending {
   node: string;
-  resolve(outputs: Record<string, unknown>): void;
+  resolve(result: TaskResult): void;
   reject(error: Error): void;
 }
 
@@ -54,6 +61,24 @@ function startWorker(workerData: unknown): Worker {
   return new Worker(bootstrap, { eval: true, workerData });
 }
 
+/** postMessage refused a task: say which input could not be copied (structured clone names none). */
+function notSendable(message: TaskMessage, error: Error): Error {
+  if (error.name !== "DataCloneError") return error;
+  const bad = Object.keys(message.inputs).find((name) => {
+    try {
+      structuredClone(message.inputs[name]);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  return new RunnerError(
+    "KILN_RUNNER_NOT_THREAD_SAFE",
+    `Input ${bad === undefined ? "" : `"${bad}" `}of node "${message.node}" cannot be sent to a worker thread: ${error.message}`,
+    { cause: error, hint: NOT_SENDABLE_HINT },
+  );
+}
+
 /** A fixed set of worker threads that run nodes by name; tasks wait for a free worker. */
 export class WorkerPool {
   readonly #workers: PoolWorker[] = [];
@@ -64,15 +89,11 @@ export class WorkerPool {
 
   private constructor() {}
 
-  /** Starts `size` workers and waits until each has loaded the pipeline. */
-  static async start(
-    size: number,
-    source: PipelineSource,
-    options: { transfer: boolean },
-  ): Promise<WorkerPool> {
+  /** Starts `size` workers and waits until each has loaded its thread codecs and the pipeline. */
+  static async start(size: number, setup: WorkerSetup): Promise<WorkerPool> {
     const pool = new WorkerPool();
     const ready = Array.from({ length: size }, () => {
-      const worker = startWorker({ source, transfer: options.transfer });
+      const worker = startWorker(setup);
       const entry: PoolWorker = { worker, busy: true, alive: true, task: undefined, crash: undefined };
       pool.#workers.push(entry);
       return new Promise<void>((resolve, reject) => {
@@ -90,7 +111,7 @@ export class WorkerPool {
           entry.busy = false;
           entry.task = undefined;
           if (task) {
-            if (reply.ok) task.resolve(reply.outputs);
+            if (reply.ok) task.resolve({ outputs: reply.outputs, encoded: reply.encoded });
             else task.reject(deserializeError(reply.error));
           }
           pool.#drain();
@@ -117,12 +138,15 @@ export class WorkerPool {
     return pool;
   }
 
-  /** Runs node `node` on `inputs` in a free worker; `transfer` lists buffers to move instead of copy. */
+  /**
+   * Runs node `node` on `inputs` in a free worker. `transfer` lists buffers to move instead of copy;
+   * `encoded` names the inputs that hold thread-codec payloads.
+   */
   run(
     node: string,
     inputs: Record<string, unknown>,
-    transfer: ArrayBuffer[] = [],
-  ): Promise<Record<string, unknown>> {
+    options: { transfer?: ArrayBuffer[]; encoded?: string[] } = {},
+  ): Promise<TaskResult> {
     return new Promise((resolve, reject) => {
       if (!this.#workers.some((w) => w.alive)) {
         reject(this.#noWorkersLeft());
@@ -130,7 +154,10 @@ export class WorkerPool {
       }
       const id = this.#nextId++;
       this.#pending.set(id, { node, resolve, reject });
-      this.#queue.push({ message: { id, node, inputs }, transfer });
+      this.#queue.push({
+        message: { id, node, inputs, encoded: options.encoded ?? [] },
+        transfer: options.transfer ?? [],
+      });
       this.#drain();
     });
   }
@@ -149,7 +176,7 @@ export class WorkerPool {
         entry.task = undefined;
         const task = this.#pending.get(message.id);
         this.#pending.delete(message.id);
-        task?.reject(error as Error);
+        task?.reject(notSendable(message, error as Error));
       }
     }
   }

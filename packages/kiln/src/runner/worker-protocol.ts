@@ -16,13 +16,24 @@ export interface TaskMessage {
   id: number;
   node: string;
   inputs: Record<string, unknown>;
+  /** Inputs holding values a thread codec encoded, to decode before the node runs. */
+  encoded: string[];
+}
+
+/** What a worker is started with. */
+export interface WorkerSetup {
+  source: PipelineSource;
+  /** Transfer large binary buffers of outputs (thread codecs' buffers are always transferred). */
+  transfer: boolean;
+  /** Thread codec modules, as URLs resolved by the main thread. */
+  codecs: string[];
 }
 
 /** Worker → main thread. */
 export type WorkerReply =
   | { type: "ready"; nodes: string[] }
   | { type: "init-error"; error: SerializedError }
-  | { id: number; ok: true; outputs: Record<string, unknown> }
+  | { id: number; ok: true; outputs: Record<string, unknown>; encoded: string[] }
   | { id: number; ok: false; error: SerializedError };
 
 export interface SerializedError {

@@ -327,6 +327,7 @@ export class KilnSession {
         source: { module: registryFile(this.project), export: "registerPipelines", name: "*" },
         logger: this.logger,
         projectPath: this.project.root,
+        threadCodecs: this.plugins.flatMap((p) => p.threadCodecs ?? []),
       });
       return await runner.run(pipe, catalog, {
         hooks,

@@ -97,7 +97,8 @@ async function importRunnerModule(specifier: string, projectPath: string): Promi
 /**
  * The runner `--runner` names: `sequential`, `concurrent`, `parallel`, or a module export
  * (`./src/my-runner.ts#MyRunner`, default export when no `#`; paths relative to the project), built
- * with `--runner-params`.
+ * with `--runner-params`. Module runners also get `source` (where the project's pipelines load from)
+ * and `threadCodecs` (the plugins' codec modules), as ParallelRunner does.
  * @throws RunnerError `KILN_RUNNER_UNKNOWN`, `KILN_RUNNER_UNKNOWN_PARAM` (a built-in runner's params
  *   are checked; a module runner's are its own business), `KILN_RUNNER_MODULE_NOT_FOUND`,
  *   `KILN_RUNNER_MODULE_FAILED`.
@@ -108,6 +109,8 @@ export async function createRunner(options: {
   source: PipelineSource;
   logger: Logger;
   projectPath: string;
+  /** The plugins' thread codec modules (ParallelRunner and module runners get them as `threadCodecs`). */
+  threadCodecs?: readonly string[];
 }): Promise<Runner> {
   if (Object.hasOwn(BUILT_IN, options.name)) checkBuiltInParams(options.name, options.params);
   const params = camel(options.params);
@@ -122,6 +125,7 @@ export async function createRunner(options: {
         ...common,
         ...(params as { maxWorkers?: number }),
         source: options.source,
+        threadCodecs: options.threadCodecs ?? [],
       });
   }
   if (!/[./#]/.test(options.name)) {
@@ -143,5 +147,10 @@ export async function createRunner(options: {
       },
     );
   }
-  return new (RunnerClass as new (opts: unknown) => Runner)({ ...common, ...params, source: options.source });
+  return new (RunnerClass as new (opts: unknown) => Runner)({
+    ...common,
+    ...params,
+    source: options.source,
+    threadCodecs: options.threadCodecs ?? [],
+  });
 }

@@ -14,17 +14,7 @@ const loadedByTypeScriptLoader = import.meta.url.endsWith(".ts");
  * are compiled into the project's cache (`.kiln/cache/typescript/`) and imported from there.
  */
 export async function importModule(specifier: string, fromDir: string): Promise<Record<string, unknown>> {
-  let url: string;
-  if (/^[a-z][a-z0-9+.-]*:/i.test(specifier) && !/^[a-z]:[\\/]/i.test(specifier)) url = specifier;
-  else if (specifier.startsWith(".") || isAbsolute(specifier))
-    url = pathToFileURL(resolve(fromDir, specifier)).href;
-  else {
-    try {
-      url = pathToFileURL(createRequire(join(fromDir, "package.json")).resolve(specifier)).href;
-    } catch {
-      url = specifier; // an ESM-only package without a "require" condition: let import() find it
-    }
-  }
+  let url = resolveModuleUrl(specifier, fromDir);
   if (url.startsWith("file:") && !loadedByTypeScriptLoader) {
     const parsed = new URL(url);
     const file = fileURLToPath(parsed);
@@ -37,6 +27,22 @@ export async function importModule(specifier: string, fromDir: string): Promise<
     // the user knows the source.
     if (error instanceof Error) error.message = sourcePathsIn(error.message);
     throw error;
+  }
+}
+
+/**
+ * The URL {@link importModule} would import for `specifier` (before compiling TypeScript): a file URL
+ * for paths and installed packages, the specifier itself for URLs and packages only `import()` can
+ * find. Lets one thread resolve a module that another thread (whose cwd may differ) then imports.
+ */
+export function resolveModuleUrl(specifier: string, fromDir: string): string {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(specifier) && !/^[a-z]:[\\/]/i.test(specifier)) return specifier;
+  if (specifier.startsWith(".") || isAbsolute(specifier))
+    return pathToFileURL(resolve(fromDir, specifier)).href;
+  try {
+    return pathToFileURL(createRequire(join(fromDir, "package.json")).resolve(specifier)).href;
+  } catch {
+    return specifier; // an ESM-only package without a "require" condition: let import() find it
   }
 }
 

@@ -1,5 +1,5 @@
 export { closestMatches, didYouMean, quoteList } from "./did-you-mean.js";
-export { importModule } from "./import-module.js";
+export { importModule, resolveModuleUrl } from "./import-module.js";
 export { lazyYaml } from "./lazy-yaml.js";
 export { kilnPackageRoot, kilnVersion } from "./package-root.js";
 export { TypeScriptCache, typeScriptCacheFor } from "./typescript-cache.js";

@@ -146,4 +146,40 @@ export const special = () =>
     }),
   ]);
 
+/** Nodes that pass Points (sent by point-codec.ts) and values the failing codec takes. */
+export const points = () =>
+  pipeline([
+    node({
+      func: (p: Point) => ({ moved: new Point(p.x + 1, p.y), arrived: p instanceof Point, thread: threadId }),
+      inputs: "point",
+      outputs: { moved: "moved", arrived: "arrived_as_point", thread: "thread" },
+      name: "move_point",
+    }),
+    node({
+      // One level down: Points as items of an array, a plain object and a Map.
+      func: (p: Point) => ({
+        list: [p, new Point(0, 0), 5],
+        record: { a: p, n: 1 },
+        map: new Map([["a", p]]),
+      }),
+      inputs: "moved",
+      outputs: { list: "point_list", record: "point_record", map: "point_map" },
+      name: "spread_points",
+    }),
+    node({
+      func: (list: unknown[], record: Record<string, unknown>, map: Map<string, unknown>) =>
+        [list[0], list[1], record.a, map.get("a")].every((p) => p instanceof Point),
+      inputs: ["point_list", "point_record", "point_map"],
+      outputs: "all_points",
+      name: "check_points",
+    }),
+    node({
+      func: (step: string) => ({ codec: step }),
+      inputs: "step",
+      outputs: "fragile",
+      name: "make_fragile",
+    }),
+    node({ func: (f: unknown) => f, inputs: "fragile_in", outputs: "fragile_out", name: "take_fragile" }),
+  ]);
+
 export const registry = () => ({ __default__: diamond(), special: special() });
