@@ -48,11 +48,11 @@ describe("kiln export and kiln docker init (real binary, spaceflights)", () => {
     const manifest = parse(await readFile(file, "utf8")) as Obj;
     expect(checkArgo(manifest)).toEqual([]);
     // Run each task's container command in DAG order, in one folder (as with a shared volume).
-    const templates = new Map((manifest.spec.templates as Obj[]).map((t) => [t.name, t]));
-    const tasks = templates.get(manifest.spec.entrypoint).dag.tasks as Obj[];
+    const templates = new Map<string, Obj>((manifest.spec.templates as Obj[]).map((t) => [t.name, t]));
+    const tasks = templates.get(manifest.spec.entrypoint)!.dag.tasks as Obj[];
     const params = "data_generation.seed=1"; // a workflow argument, as `argo submit -p params=…` sets it
     for (const task of tasks) {
-      const container = templates.get(task.template).container as Obj;
+      const container = templates.get(task.template)!.container as Obj;
       const given = Object.fromEntries(task.arguments.parameters.map((p: Obj) => [p.name, p.value]));
       const args = (container.args as string[]).map((a) =>
         a
