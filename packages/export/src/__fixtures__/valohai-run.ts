@@ -21,7 +21,7 @@ export interface ValohaiExecution {
 const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'"'"'`)}'`);
 
 /** Valohai's parameter arguments: each parameter's pass-as with its value (flags: pass-true-as / pass-false-as). */
-export function buildParameters(step: Obj, values: Record<string, unknown> = {}): string {
+export function parameterArgs(step: Obj, values: Record<string, unknown> = {}): string[] {
   const args: string[] = [];
   for (const p of (step.parameters ?? []) as Obj[]) {
     const value = p.name in values ? values[p.name] : p.default;
@@ -33,7 +33,12 @@ export function buildParameters(step: Obj, values: Record<string, unknown> = {})
     for (const bit of template.split(/\s+/))
       args.push(bit.replaceAll("{name}", p.name).replaceAll("{value}", text).replaceAll("{v}", text));
   }
-  return args.map(quote).join(" ");
+  return args;
+}
+
+/** `{parameters}` as Valohai interpolates it into a command: the arguments, shell-quoted. */
+export function buildParameters(step: Obj, values: Record<string, unknown> = {}): string {
+  return parameterArgs(step, values).map(quote).join(" ");
 }
 
 /**
