@@ -35,7 +35,8 @@ export interface ExportPlan {
 /**
  * Opens the project, selects the pipeline, cuts it into units and checks that what passes between
  * them can cross machines. Loads no data.
- * @throws ProjectError `KILN_PROJECT_UNKNOWN_PIPELINE` (with a did-you-mean), ExportError
+ * @throws ProjectError `KILN_PROJECT_UNKNOWN_PIPELINE` (with a did-you-mean), ConfigError
+ *   `KILN_CONFIG_INVALID_PARAMETERS` (checked as `kiln run` checks them), ExportError
  *   `KILN_EXPORT_MEMORY_DATASET`, `KILN_EXPORT_GROUP_CYCLE`, `KILN_EXPORT_EMPTY_PIPELINE`.
  */
 export async function planExport(options: ExportOptions = {}): Promise<ExportPlan> {
@@ -49,6 +50,8 @@ export async function planExport(options: ExportOptions = {}): Promise<ExportPla
     const pipe = await session.selectPipeline({ pipeline: pipelineName });
     const { units, crossings } = planUnits(pipe, groupBy, pipelineName);
     const context = await session.loadContext();
+    // Every task would fail on a wrong parameter: say so now, with file and line, as kiln run would.
+    await session.validateParameters(pipe, context.parameters);
     const catalog = await context.createCatalog();
     const conf = (await context.configLoader.load("catalog")).value;
     const datasets = describeDatasets(pipe.datasets(), catalog, conf);

@@ -165,6 +165,26 @@ describe("kiln export valohai (spaceflights)", () => {
     );
   });
 
+  it("checks parameters against the pipeline's schema before exporting, as kiln run does", async () => {
+    const file = join(sf.root, "conf/base/parameters_data_science.yml");
+    const original = await readFile(file, "utf8");
+    await writeFile(file, original.replace("random_state: 3", "random_state: three"));
+    try {
+      const error = await exportValohai({
+        projectPath: sf.root,
+        pipeline: "data_science",
+        image,
+        groupBy: "namespace",
+      }).catch((e) => e);
+      expect(error.code).toBe("KILN_CONFIG_INVALID_PARAMETERS");
+      expect(error.message).toMatch(
+        /active_modelling_pipeline\.model_options\.random_state: expected number.*parameters_data_science\.yml:\d+/,
+      );
+    } finally {
+      await writeFile(file, original);
+    }
+  });
+
   it("refuses the per-node export of data_science, naming the memory datasets", async () => {
     const error = await exportValohai({ projectPath: sf.root, pipeline: "data_science", image }).catch(
       (e) => e,
