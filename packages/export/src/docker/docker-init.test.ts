@@ -56,6 +56,8 @@ describe("dockerfile", () => {
     const ignored = dockerignore().split("\n");
     for (const entry of ["node_modules", ".kiln", ".git", "conf/local/**", "data/**", ".env"])
       expect(ignored).toContain(entry);
+    // Docker drops a pattern's trailing slash: "!data/**/" would take every data file back in.
+    expect(ignored.filter((l) => l.startsWith("!"))).toEqual(["!conf/local/.gitkeep", "!data/**/.gitkeep"]);
   });
 });
 

@@ -61,9 +61,8 @@ coverage
 # Local config holds credentials and per-machine settings.
 conf/local/**
 !conf/local/.gitkeep
-# Data lives on shared storage (a volume, s3://); the folders stay so paths exist.
+# Data lives on shared storage (a volume, s3://); the folders' .gitkeep files stay so paths exist.
 data/**
-!data/**/
 !data/**/.gitkeep
 # Files the Valohai steps link at run time.
 .valohai-io
