@@ -6,7 +6,8 @@ import type { ExportPlan } from "../plan/export-plan.js";
 import type { Unit } from "../plan/units.js";
 import { APP_DIR } from "../project-image.js";
 import { shellWord } from "../shell.js";
-import { type ParameterLeaf, parameterLeaves, typeParameters } from "./parameter-types.js";
+import { parameterLeaves, typeParameters } from "./parameter-types.js";
+import { valohaiParameter } from "./valohai-parameter.js";
 
 /** Options of {@link valohaiConfig}. */
 export interface ValohaiOptions {
@@ -32,41 +33,6 @@ export interface ValohaiExport {
 /** Where a step's `kiln run` finds its files: links to /valohai/inputs/<name> and /valohai/outputs/<name>. */
 export const IO_DIR = ".valohai-io";
 const DONE = "kiln-done";
-
-/** A Valohai parameter: typed, with its default, passed to `kiln run` as `--params=key=value`. */
-function valohaiParameter(leaf: ParameterLeaf): Record<string, unknown> {
-  const base = {
-    name: leaf.key,
-    type: leaf.type,
-    ...(leaf.description ? { description: leaf.description } : {}),
-  };
-  if (leaf.type === "flag") {
-    return {
-      ...base,
-      default: leaf.value === true,
-      "pass-true-as": `--params=${leaf.key}=true`,
-      "pass-false-as": `--params=${leaf.key}=false`,
-    };
-  }
-  if (leaf.structured) {
-    return {
-      ...base,
-      default: JSON.stringify(leaf.value),
-      description: leaf.description ?? "JSON (read as YAML by kiln run --params)",
-      "pass-as": `--params=${leaf.key}={v}`,
-    };
-  }
-  return {
-    ...base,
-    // Quoted for kiln run: a string stays a string (not a number) and may hold commas.
-    ...(leaf.type === "string"
-      ? { default: String(leaf.value), "pass-as": `--params=${leaf.key}='{v}'` }
-      : { default: leaf.value, "pass-as": `--params=${leaf.key}={v}` }),
-    ...(leaf.min !== undefined ? { min: leaf.min } : {}),
-    ...(leaf.max !== undefined ? { max: leaf.max } : {}),
-    ...(leaf.choices ? { choices: leaf.choices } : {}),
-  };
-}
 
 /** A unit's local files: what it reads that it does not write (inputs), and what it writes (outputs). */
 function unitFiles(
