@@ -56,7 +56,12 @@ program
   // Parsed by the command, so a malformed value is reported like every other usage error.
   .option("--runner-params <k=v,...>", "runner options, e.g. max_workers=4", joined)
   .option("--load-versions <name:version,...>", "load these dataset versions", joined)
-  .option("-p, --params <a.b=1,...>", "override parameters (values typed as YAML scalars)")
+  // Repeatable: exported tasks pass one --params per parameter (Valohai's {parameters}).
+  .option(
+    "-p, --params <a.b=1,...>",
+    "override parameters (values typed as YAML scalars; repeatable)",
+    joined,
+  )
   .option("--conf-source <path>", "the conf folder, or a .tar.gz, .tgz or .zip of it")
   .option("--only-missing-outputs", "skip nodes whose persisted outputs exist")
   .option("-c, --config <file>", "read options from the run: section of a YAML file (flags win)")
