@@ -17,6 +17,20 @@ export interface RunsTableProps {
   onOpen: (runId: string) => void;
 }
 
+/** A metric or param name: its last part stands out, what precedes it is small (`model.` `r2`). */
+function ColumnName({ text }: { text: string }) {
+  const dot = text.lastIndexOf(".");
+  if (dot < 0) return <>{text}</>;
+  return (
+    <>
+      <span className="kv-col-prefix">
+        <Dotted text={text.slice(0, dot + 1)} />
+      </span>
+      {text.slice(dot + 1)}
+    </>
+  );
+}
+
 function SortHeader(props: {
   label: string;
   kind?: "metric" | "param";
@@ -34,7 +48,7 @@ function SortHeader(props: {
     >
       <button type="button" className="kv-sort" onClick={() => props.onSort(props.sortKey)}>
         {props.kind && <span className="kv-col-kind">{props.kind}</span>}
-        <Dotted text={props.label} />
+        {props.kind ? <ColumnName text={props.label} /> : props.label}
         <span aria-hidden="true">{active ? (props.sort!.descending ? " ▼" : " ▲") : ""}</span>
       </button>
     </th>
