@@ -2,6 +2,7 @@ import { KilnError } from "kiln";
 import type { VizProject } from "../api/viz-project.js";
 import { VizError } from "../errors.js";
 import { EXPERIMENT_ROUTES, routeExperiments } from "./experiments-routes.js";
+import { checkParams, parseLimit, single } from "./query-params.js";
 
 /** An API answer before it is written: status and a JSON-ready body (or a string already encoded). */
 export interface ApiResponse {
@@ -87,15 +88,25 @@ export async function routeApi(context: ApiContext, method: string, url: URL): P
     const parts = url.pathname.split("/").slice(2).map(decodePart); // after "/api/"
     const [route, id, ...rest] = parts;
     const project = await context.project();
-    if (route === "main" && id === undefined) return { status: 200, body: project.graph(context.pipeline) };
-    if (route === "pipelines" && id && rest.length === 0) return { status: 200, body: project.graph(id) };
+    if (route === "main" && id === undefined) {
+      checkParams(url, [], "");
+      return { status: 200, body: project.graph(context.pipeline) };
+    }
+    if (route === "pipelines" && id && rest.length === 0) {
+      checkParams(url, [], "");
+      return { status: 200, body: project.graph(id) };
+    }
     if (route === "nodes" && id && rest.length === 0) {
-      const pipeline = url.searchParams.get("pipeline") ?? context.pipeline;
+      checkParams(url, ["pipeline"], "?pipeline=data_science");
+      const pipeline = single(url, "pipeline") ?? context.pipeline;
       return { status: 200, body: await project.nodeDetails(id, { pipeline }) };
     }
     if (route === "runs" && id === undefined) {
-      const limit = Number(url.searchParams.get("limit") ?? 20);
-      return { status: 200, body: await project.runs(Number.isInteger(limit) && limit > 0 ? limit : 20) };
+      checkParams(url, ["limit"], "?limit=50");
+      return {
+        status: 200,
+        body: await project.runs(parseLimit(single(url, "limit"), "/api/runs?limit=50") ?? 20),
+      };
     }
     if (route === "experiments") {
       return { status: 200, body: await routeExperiments(project, parts.slice(1), url) };

@@ -1,62 +1,15 @@
 // `/api/experiments/...`: the Experiments view's routes, over the project's tracking store. Every
 // query parameter is checked; a wrong one is a 400 naming it.
-import { didYouMean } from "kiln";
 import type { RunsQuery } from "../api/experiments/experiments-reader.js";
 import type { VizProject } from "../api/viz-project.js";
 import { VizError } from "../errors.js";
+import { badQuery, checkParams, list, parseLimit, single } from "./query-params.js";
 
 /** Runs one compare may name. */
 export const MAX_COMPARED_RUNS = 20;
-/** The largest `limit` of `/api/experiments/runs`. */
-export const MAX_RUNS_LIMIT = 10_000;
 
 export const EXPERIMENT_ROUTES =
   "/api/experiments, /api/experiments/runs?experiment=&filter=&order_by=&limit=, /api/experiments/runs/:id, /api/experiments/compare?runs=a,b";
-
-function badQuery(message: string, hint: string): VizError {
-  return new VizError("KILN_VIZ_BAD_QUERY", message, { hint });
-}
-
-/** Refuses query parameters a route does not take, and any taken one given twice. */
-function checkParams(url: URL, allowed: readonly string[], example: string): void {
-  for (const name of new Set(url.searchParams.keys())) {
-    if (!allowed.includes(name)) {
-      const near = didYouMean(name, allowed);
-      throw badQuery(
-        `${url.pathname} takes no query parameter "${name}".`,
-        `${near ? `${near} ` : ""}${allowed.length > 0 ? `It takes ${allowed.join(", ")}, e.g. ${example}.` : "It takes none."}`,
-      );
-    }
-  }
-}
-
-/** One value, or undefined; `name=a&name=b` is refused for parameters that are not lists. */
-function single(url: URL, name: string): string | undefined {
-  const values = url.searchParams.getAll(name);
-  if (values.length > 1)
-    throw badQuery(`Query parameter "${name}" is given ${values.length} times.`, `Give ${name} once.`);
-  return values[0];
-}
-
-/** A comma-separated list, from one or more parameters of that name. */
-function list(url: URL, name: string): string[] {
-  return url.searchParams
-    .getAll(name)
-    .flatMap((v) => v.split(","))
-    .map((v) => v.trim())
-    .filter(Boolean);
-}
-
-function parseLimit(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const limit = Number(text);
-  if (!/^\d+$/.test(text.trim()) || limit < 1 || limit > MAX_RUNS_LIMIT)
-    throw badQuery(
-      `limit must be a whole number from 1 to ${MAX_RUNS_LIMIT}, got "${text}".`,
-      "e.g. /api/experiments/runs?limit=50",
-    );
-  return limit;
-}
 
 /**
  * Answers a request under `/api/experiments` (`parts` are the path's parts after it).
@@ -81,7 +34,7 @@ export async function routeExperiments(
     const experiments = list(url, "experiment");
     const filter = single(url, "filter");
     const orderBy = single(url, "order_by");
-    const limit = parseLimit(single(url, "limit"));
+    const limit = parseLimit(single(url, "limit"), "/api/experiments/runs?limit=50");
     const query: RunsQuery = {
       ...(experiments.length > 0 ? { experiments } : {}),
       ...(filter !== undefined ? { filter } : {}),
