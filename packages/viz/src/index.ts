@@ -8,6 +8,7 @@ export {
   DEFAULT_RUNS_LIMIT,
   ExperimentsReader,
   type RunsQuery,
+  SUMMARIES_TTL_MS,
 } from "./api/experiments/experiments-reader.js";
 export { FunctionLocator } from "./api/function-source.js";
 export { buildGraph, orderLayers } from "./api/graph.js";

@@ -65,15 +65,17 @@ export const api = {
     return getJson(apiPaths(isStaticSite()).experiments());
   },
   /**
-   * An experiment's runs meeting `filter`, in `orderBy`'s order. A static site has each experiment's
-   * newest runs unfiltered (the page sorts them; filters need the server).
+   * An experiment's runs (null: the one `kiln run` records into) meeting `filter`, in `orderBy`'s
+   * order. A static site has each experiment's newest runs unfiltered (the page sorts them; filters
+   * need the server).
    */
-  trackedRuns(experiment: string, query: { filter?: string; orderBy?: string; limit?: number } = {}) {
-    return getJson<TrackedRunsResponse>(
-      isStaticSite()
-        ? apiPaths(true).trackedRuns(experiment)
-        : apiPaths(false).trackedRuns(experiment, query),
-    );
+  async trackedRuns(
+    experiment: string | null,
+    query: { filter?: string; orderBy?: string; limit?: number } = {},
+  ): Promise<TrackedRunsResponse> {
+    if (!isStaticSite()) return getJson(apiPaths(false).trackedRuns(experiment, query));
+    const name = experiment ?? (await api.experiments()).defaultExperiment;
+    return getJson(apiPaths(true).trackedRuns(name));
   },
   trackedRun(id: string): Promise<TrackedRunDetails> {
     return getJson(apiPaths(isStaticSite()).trackedRun(id));

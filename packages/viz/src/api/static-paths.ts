@@ -24,12 +24,17 @@ const serverPaths = {
     `api/nodes/${encodeURIComponent(id)}${pipeline ? `?pipeline=${encodeURIComponent(pipeline)}` : ""}`,
   runs: () => "api/runs",
   experiments: () => "api/experiments",
-  trackedRuns: (experiment: string, query: { filter?: string; orderBy?: string; limit?: number } = {}) => {
-    const params = new URLSearchParams({ experiment });
+  /** `experiment` null: the one `kiln run` records into. */
+  trackedRuns: (
+    experiment: string | null,
+    query: { filter?: string; orderBy?: string; limit?: number } = {},
+  ) => {
+    const params = new URLSearchParams(experiment === null ? {} : { experiment });
     if (query.filter) params.set("filter", query.filter);
     if (query.orderBy) params.set("order_by", query.orderBy);
     if (query.limit !== undefined) params.set("limit", String(query.limit));
-    return `api/experiments/runs?${params}`;
+    const text = params.toString();
+    return `api/experiments/runs${text ? `?${text}` : ""}`;
   },
   trackedRun: (id: string) => `api/experiments/runs/${encodeURIComponent(id)}`,
   compare: (ids: readonly string[]) =>

@@ -36,6 +36,13 @@ export interface RunsQuery {
 /** Runs answered when the query names no limit. */
 export const DEFAULT_RUNS_LIMIT = 200;
 
+/**
+ * How long the runs read for a search are reused (ms). Reading every run of a large store is most of
+ * a search's cost (5,000 runs: BENCHMARKS.md), and a user trying filters and sorts asks again and
+ * again within seconds; a run that ends shows up this much later at most.
+ */
+export const SUMMARIES_TTL_MS = 3000;
+
 /** What the reader needs from the open project. */
 export interface ExperimentsReaderOptions {
   context: KilnContext;
@@ -65,6 +72,7 @@ export class ExperimentsReader {
   /** The experiment `kiln run` records into. */
   readonly defaultExperiment: string;
   #store: Promise<StoreReader> | undefined;
+  readonly #summaries = new Map<string, { at: number; runs: Promise<StoreRunSummary[]> }>();
 
   private constructor(
     tracking: TrackingModule,
@@ -161,7 +169,7 @@ export class ExperimentsReader {
     }
     const ids = names.flatMap((n) => (known.has(n) ? [known.get(n)!.experimentId] : []));
     if (ids.length === 0) return answer([], []);
-    const all = await this.#read(() => store.runSummaries(ids));
+    const all = await this.#summariesOf(store, ids);
     const matched = this.#tracking.searchRuns(all, {
       ...(filter ? { filter } : {}),
       orderBy,
@@ -221,6 +229,18 @@ export class ExperimentsReader {
     throw new VizError("KILN_VIZ_RUN_NOT_FOUND", `The tracking store ${this.store} has no run "${ref}".`, {
       hint: didYouMean(ref, ids) ?? "/api/experiments/runs lists the runs.",
     });
+  }
+
+  /** The runs of these experiments, read again when older than {@link SUMMARIES_TTL_MS}. */
+  #summariesOf(store: StoreReader, ids: string[]): Promise<StoreRunSummary[]> {
+    const key = [...ids].sort().join("\u0000");
+    const now = Date.now();
+    const cached = this.#summaries.get(key);
+    if (cached && now - cached.at < SUMMARIES_TTL_MS) return cached.runs;
+    const runs = this.#read(() => store.runSummaries(ids));
+    runs.catch(() => this.#summaries.delete(key));
+    this.#summaries.set(key, { at: now, runs });
+    return runs;
   }
 
   /** The store, opened once; undefined while a SQLite store's file does not exist (no run tracked yet). */

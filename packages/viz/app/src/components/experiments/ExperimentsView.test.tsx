@@ -58,7 +58,7 @@ function details(r: TrackedRun): TrackedRunDetails {
 }
 
 function client() {
-  const asked: Array<{ experiment: string; filter?: string; orderBy?: string }> = [];
+  const asked: Array<{ experiment: string | null; filter?: string; orderBy?: string }> = [];
   const fake: ExperimentsClient = {
     experiments: async () => ({
       store: "sqlite:///.kiln/tracking.db",
@@ -76,7 +76,7 @@ function client() {
         );
       const runs = query.filter ? RUNS.filter((r) => (r.metrics.r2 as number) > 0.55) : RUNS;
       return {
-        experiments: [experiment],
+        experiments: [experiment ?? "demo"],
         filter: query.filter ?? "",
         orderBy: query.orderBy ?? "",
         limit: 200,
@@ -123,7 +123,7 @@ const button = (root: HTMLElement, text: string) =>
 describe("ExperimentsView", () => {
   it("lists the runs newest first with status, duration, metric and varying param columns", async () => {
     const { container, asked } = await mount();
-    expect(asked).toEqual([{ experiment: "demo" }]);
+    expect(asked).toEqual([{ experiment: null }]);
     expect(rows(container)).toEqual(["c", "b", "a"]);
     const headers = [...container.querySelectorAll(".kv-xruns-table thead th")].map((th) => th.textContent);
     expect(headers).toEqual([
@@ -153,7 +153,7 @@ describe("ExperimentsView", () => {
     );
     await settle();
     expect(state().sort).toEqual({ key: "metrics.r2", descending: true });
-    expect(asked.at(-1)).toEqual({ experiment: "demo", orderBy: "metrics.r2 DESC" });
+    expect(asked.at(-1)).toEqual({ experiment: null, orderBy: "metrics.r2 DESC" });
     expect(rows(container)).toEqual(["b", "c", "a"]);
     expect(container.querySelector('th[aria-sort="descending"]')!.textContent).toContain("r2");
   });
@@ -171,7 +171,7 @@ describe("ExperimentsView", () => {
       await settle();
     };
     await submit("metrics.r2 > 0.55");
-    expect(asked.at(-1)).toEqual({ experiment: "demo", filter: "metrics.r2 > 0.55" });
+    expect(asked.at(-1)).toEqual({ experiment: null, filter: "metrics.r2 > 0.55" });
     expect(rows(container)).toEqual(["c", "b"]);
     expect(container.querySelector('[role="status"]')!.textContent).toContain(
       "2 runs meeting the filter, of 3",
@@ -236,7 +236,7 @@ describe("ExperimentsView", () => {
       { filter: "metrics.r2 > 0.55", sort: { key: "duration", descending: true } },
       true,
     );
-    expect(asked).toEqual([{ experiment: "demo" }]);
+    expect(asked).toEqual([{ experiment: null }]);
     expect(container.querySelector<HTMLInputElement>('[aria-label="Filter runs"]')!.disabled).toBe(true);
     expect(container.textContent).toContain("Filters need kiln viz");
     expect(rows(container)).toHaveLength(3);

@@ -64,32 +64,34 @@ export function ExperimentsView({
     };
   }, [client, refreshes]);
 
+  // The runs are asked for at once (null: the server's default experiment), not after `info`.
   const experiment = state.experiment ?? info?.defaultExperiment ?? null;
   const filter = staticSite ? "" : state.filter;
   const orderBy = staticSite ? undefined : orderByText(state.sort);
   // biome-ignore lint/correctness/useExhaustiveDependencies: `refreshes` (the Refresh button) reads the store again
   useEffect(() => {
-    if (!experiment) return;
     let live = true;
-    client.trackedRuns(experiment, { ...(filter ? { filter } : {}), ...(orderBy ? { orderBy } : {}) }).then(
-      (answer) => {
-        if (!live) return;
-        setListing(answer);
-        setError(null);
-        setFilterError(null);
-      },
-      (e: unknown) => {
-        if (!live) return;
-        if (e instanceof ApiError && FILTER_CODES.has(e.code))
-          setFilterError({ message: e.message, hint: e.hint });
-        else if (e instanceof ApiError && e.code === "HTTP_404" && staticSite) setListing(null);
-        else setError(message(e));
-      },
-    );
+    client
+      .trackedRuns(state.experiment, { ...(filter ? { filter } : {}), ...(orderBy ? { orderBy } : {}) })
+      .then(
+        (answer) => {
+          if (!live) return;
+          setListing(answer);
+          setError(null);
+          setFilterError(null);
+        },
+        (e: unknown) => {
+          if (!live) return;
+          if (e instanceof ApiError && FILTER_CODES.has(e.code))
+            setFilterError({ message: e.message, hint: e.hint });
+          else if (e instanceof ApiError && e.code === "HTTP_404" && staticSite) setListing(null);
+          else setError(message(e));
+        },
+      );
     return () => {
       live = false;
     };
-  }, [client, experiment, filter, orderBy, staticSite, refreshes]);
+  }, [client, state.experiment, filter, orderBy, staticSite, refreshes]);
 
   const compareIds = state.compare;
   const compareKey = compareIds.join(",");
