@@ -1,6 +1,6 @@
 /**
  * Runs every benchmark and prints markdown tables (also written to bench/results/latest.{md,json}).
- *   node bench/run.mjs [--samples 5] [--only build,sequential,parallel,catalog,cli,tabular,frames,viz] [--quick]
+ *   node bench/run.mjs [--samples 5] [--only build,sequential,parallel,catalog,cli,tabular,frames,viz,viz-experiments] [--quick]
  * Progress goes to stderr; the tables go to stdout.
  */
 import { execSync } from "node:child_process";
@@ -22,7 +22,9 @@ import {
 const args = parseArgs();
 const samples = Number(args.samples ?? (args.quick ? 3 : 5));
 const warmRepeat = 6; // one process, first (cold) iteration dropped: warm = median of the other 5
-const only = new Set((args.only ?? "build,sequential,parallel,catalog,cli,tabular,frames,viz").split(","));
+const only = new Set(
+  (args.only ?? "build,sequential,parallel,catalog,cli,tabular,frames,viz,viz-experiments").split(","),
+);
 const progress = (message) => process.stderr.write(`[bench] ${message}\n`);
 const load = () =>
   loadavg()
@@ -578,6 +580,46 @@ if (only.has("viz")) {
   );
   emit();
   others(meter, "viz");
+}
+
+if (only.has("viz-experiments")) {
+  emit("## Kiln Viz: the Experiments view over a large tracking store");
+  emit();
+  const meter = cpuMeter();
+  const { benchVizExperiments } = await import("./viz-experiments.mjs");
+  const x = await benchVizExperiments({ samples, progress });
+  json.sections.vizExperiments = x;
+  const kb = (bytes) => `${(bytes / 1024).toFixed(0)} KiB`;
+  emit(
+    table(
+      ["Request (" + x.runs.toLocaleString("en") + " runs in the store)", "ms", "answer"],
+      [
+        [
+          "`/api/experiments/runs` (newest 200; every run read from the store)",
+          ms(x.api.list.ms),
+          kb(x.api.list.bytes),
+        ],
+        [
+          "`…?filter=…&order_by=…` (a metric and a param, by a metric; runs read reused)",
+          ms(x.api.filtered.ms),
+          kb(x.api.filtered.bytes),
+        ],
+        ["`…?limit=10000` (every run; runs read reused)", ms(x.api.all.ms), kb(x.api.all.bytes)],
+        [
+          "`/api/experiments/runs/:id` (20 steps of one metric)",
+          ms(x.api.details.ms),
+          kb(x.api.details.bytes),
+        ],
+        ["`/api/experiments/compare?runs=a,b`", ms(x.api.compare.ms), kb(x.api.compare.bytes)],
+      ],
+    ),
+  );
+  emit();
+  emit(
+    `Navigation to \`?tab=experiments\` until the table holds its 200 rows (every run read from the store): ${ms(x.page.tableMs)} ms.`,
+  );
+  emit();
+  others(meter, "viz-experiments");
 }
 
 emit(`Load average at end: ${load()}.`);

@@ -1,6 +1,6 @@
 // Kiln Viz end to end: the real `kiln viz` serving a copy of the spaceflights example (data
-// generated, one run recorded), driven in Debian's Chromium by playwright-core. Screenshots are
-// kept under test-results/viz/ (git-ignored).
+// generated, two runs recorded and tracked with different parameters), driven in Debian's Chromium
+// by playwright-core. Screenshots are kept under test-results/viz/ (git-ignored).
 import { type ChildProcess, spawn } from "node:child_process";
 import { createReadStream, existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -29,6 +29,9 @@ let viz: ChildProcess;
 let url: string;
 let browser: Browser;
 let stderr = "";
+
+const R2 = "active_modelling_pipeline.r2_score";
+const TEST_SIZE = "active_modelling_pipeline.model_options.test_size";
 
 /** Starts `kiln viz` on a free port and resolves to the URL it prints. */
 function startViz(cwd: string, ...args: string[]): Promise<{ child: ChildProcess; url: string }> {
@@ -70,6 +73,13 @@ beforeAll(async () => {
   copy = await copySpaceflights({ generateData: true });
   const run = copy.kiln("run");
   expect(run.status, run.stderr).toBe(0);
+  // A second tracked run with another split and seed, so the models' metrics differ.
+  const other = copy.kiln(
+    "run",
+    "--params",
+    `${TEST_SIZE}=0.3,active_modelling_pipeline.model_options.random_state=5`,
+  );
+  expect(other.status, other.stderr).toBe(0);
   ({ child: viz, url } = await startViz(copy.root, "--autoreload"));
   browser = await launchChromium();
   await mkdir(artifacts, { recursive: true });
@@ -190,12 +200,69 @@ describe("kiln viz in Chromium", () => {
     expect(page.url()).toContain("q=REGRESSOR");
     await page.getByRole("tab", { name: "Runs" }).click();
     const rows = await page.$$eval(".kv-runs tbody tr", (tr) => tr.map((r) => r.textContent));
-    expect(rows).toHaveLength(2);
+    expect(rows).toHaveLength(3);
     expect(rows[0]).toContain("success__default__");
-    expect(rows[1]).toContain("data_generation");
+    expect(rows[2]).toContain("data_generation");
     // spaceflights depends on @kiln/tracking, so the page offers its Experiments view.
     expect(await page.getByRole("tab", { name: "Experiments" }).count()).toBe(1);
     await page.close();
+  });
+
+  it("shows the tracked runs in the Experiments view: filter by a metric, compare two runs, open one", async () => {
+    const listed = (await (await fetch(`${url}api/experiments/runs`)).json()) as {
+      runs: Array<{ runId: string; metrics: Record<string, number> }>;
+    };
+    expect(listed.runs).toHaveLength(2);
+    const scores = listed.runs.map((r) => r.metrics[R2]!);
+    expect(scores[0]).not.toBe(scores[1]);
+    const page = await open();
+    await page.getByRole("tab", { name: "Experiments" }).click();
+    await page.waitForSelector(".kv-xruns-table tbody tr");
+    const rowIds = () =>
+      page.$$eval(".kv-xruns-table tbody tr", (tr) => tr.map((r) => r.getAttribute("data-run")));
+    expect(await rowIds()).toEqual(listed.runs.map((r) => r.runId));
+    expect(page.url()).toContain("tab=experiments");
+    expect(await page.$$eval(".kv-chart-point", (points) => points.length)).toBe(2);
+
+    // Filter by a metric: only the better model stays.
+    const filter = page.getByLabel("Filter runs");
+    await filter.fill(`metrics.${R2} > ${Math.min(...scores)}`);
+    await filter.press("Enter");
+    const best = listed.runs[scores.indexOf(Math.max(...scores))]!.runId;
+    await page.waitForFunction(`document.querySelectorAll(".kv-xruns-table tbody tr").length === 1`);
+    expect(await rowIds()).toEqual([best]);
+    expect(page.url()).toContain("filter=metrics.active_modelling_pipeline.r2_score");
+    // A filter that does not parse says where, under the box.
+    await filter.fill(`metrics.${R2} >> 1`);
+    await filter.press("Enter");
+    const alert = page.getByRole("alert");
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain("filter: expected a number or a quoted string");
+    await page.getByRole("button", { name: "Clear" }).click();
+    await page.waitForFunction(`document.querySelectorAll(".kv-xruns-table tbody tr").length === 2`);
+
+    // Compare the two runs: the split they differ by is highlighted.
+    for (const r of listed.runs) await page.check(`tr[data-run="${r.runId}"] input[type=checkbox]`);
+    const differing = page.locator(`.kv-compare tr.kv-differs[data-key="${TEST_SIZE}"]`);
+    await differing.waitFor();
+    expect(await differing.locator("td").allTextContents()).toEqual(
+      listed.runs.map((r) => (r.runId === listed.runs[0]!.runId ? "0.3" : "0.2")),
+    );
+    expect(await page.getAttribute(`.kv-compare tr[data-key="${R2}"]`, "class")).toContain("kv-differs");
+    expect(page.url()).toContain("compare=");
+    await page.screenshot({ path: join(artifacts, "experiments-compare.png") });
+
+    // A run's details: its metrics, nodes and lineage; the link reopens the same view.
+    await page.click(`tr[data-run="${best}"] .kv-link`);
+    await page.waitForSelector(".kv-run-details h2");
+    expect(await page.textContent(".kv-run-details")).toContain("preprocess_companies_node");
+    const link = page.url();
+    await page.close();
+    const again = await open(link.slice(url.length));
+    await again.waitForSelector(".kv-run-details h2");
+    expect(await again.$$eval(".kv-compare tr.kv-differs", (rows) => rows.length)).toBeGreaterThan(0);
+    await again.screenshot({ path: join(artifacts, "experiments-run.png") });
+    await again.close();
   });
 
   it("shows the slice between two selected elements and the command that runs it", async () => {
@@ -304,6 +371,14 @@ describe("kiln viz build", () => {
     await page.waitForSelector(".kv-details dd.kv-break");
     expect(await page.textContent(".kv-details dd.kv-break")).toBe("data/01_raw/companies.csv");
     expect(await page.$(".kv-preview-table")).toBeNull();
+    // The tracked runs are there too, unfiltered (filters need the server).
+    await page.getByRole("tab", { name: "Experiments" }).click();
+    await page.waitForSelector(".kv-xruns-table tbody tr");
+    expect(await page.$$eval(".kv-xruns-table tbody tr", (tr) => tr.length)).toBe(2);
+    expect(await page.getByLabel("Filter runs").isDisabled()).toBe(true);
+    await page.check(".kv-xruns-table tbody tr:nth-child(1) input[type=checkbox]");
+    await page.check(".kv-xruns-table tbody tr:nth-child(2) input[type=checkbox]");
+    await page.waitForSelector(`.kv-compare tr.kv-differs[data-key="${TEST_SIZE}"]`);
     await page.close();
   });
 

@@ -3,6 +3,13 @@
  * @packageDocumentation
  */
 
+export { compareRuns } from "./api/experiments/compare-runs.js";
+export {
+  DEFAULT_RUNS_LIMIT,
+  ExperimentsReader,
+  type RunsQuery,
+  SUMMARIES_TTL_MS,
+} from "./api/experiments/experiments-reader.js";
 export { FunctionLocator } from "./api/function-source.js";
 export { buildGraph, orderLayers } from "./api/graph.js";
 export type * from "./api/types.js";

@@ -1,7 +1,16 @@
 // Reads the API: from the `kiln viz` server, or from the JSON files of a `kiln viz build` site.
 
+import { compareRuns } from "../../src/api/experiments/compare-runs.js";
 import { apiPaths } from "../../src/api/static-paths.js";
-import type { GraphResponse, NodeDetails, RunsResponse } from "../../src/api/types.js";
+import type {
+  CompareResponse,
+  ExperimentsResponse,
+  GraphResponse,
+  NodeDetails,
+  RunsResponse,
+  TrackedRunDetails,
+  TrackedRunsResponse,
+} from "../../src/api/types.js";
 
 declare global {
   interface Window {
@@ -51,6 +60,31 @@ export const api = {
   runs(): Promise<RunsResponse> {
     return getJson(apiPaths(isStaticSite()).runs());
   },
+  /** The tracking store's experiments (with @kiln/tracking). */
+  experiments(): Promise<ExperimentsResponse> {
+    return getJson(apiPaths(isStaticSite()).experiments());
+  },
+  /**
+   * An experiment's runs (null: the one `kiln run` records into) meeting `filter`, in `orderBy`'s
+   * order. A static site has each experiment's newest runs unfiltered (the page sorts them; filters
+   * need the server).
+   */
+  async trackedRuns(
+    experiment: string | null,
+    query: { filter?: string; orderBy?: string; limit?: number } = {},
+  ): Promise<TrackedRunsResponse> {
+    if (!isStaticSite()) return getJson(apiPaths(false).trackedRuns(experiment, query));
+    const name = experiment ?? (await api.experiments()).defaultExperiment;
+    return getJson(apiPaths(true).trackedRuns(name));
+  },
+  trackedRun(id: string): Promise<TrackedRunDetails> {
+    return getJson(apiPaths(isStaticSite()).trackedRun(id));
+  },
+  /** Runs side by side: the server compares, or, on a static site, the page from each run's file. */
+  async compare(ids: readonly string[]): Promise<CompareResponse> {
+    if (!isStaticSite()) return getJson(apiPaths(false).compare(ids));
+    return compareRuns(await Promise.all(ids.map((id) => api.trackedRun(id))));
+  },
   /** Server-sent events of `--autoreload`; nothing on a static site. */
   events(onReload: () => void, onError: (message: string) => void): () => void {
     if (isStaticSite() || typeof EventSource === "undefined") return () => {};
@@ -63,3 +97,6 @@ export const api = {
     return () => source.close();
   },
 };
+
+/** What the Experiments view reads (the page passes {@link api}; component tests a stand-in). */
+export type ExperimentsClient = Pick<typeof api, "experiments" | "trackedRuns" | "trackedRun" | "compare">;

@@ -142,3 +142,5 @@ export interface RunsResponse {
 export interface ApiError {
   error: { code: string; message: string; hint?: string };
 }
+
+export type * from "./experiment-types.js";

@@ -12,6 +12,8 @@ import {
   readRunRecords,
 } from "kiln";
 import { VizError } from "../errors.js";
+import { ExperimentsReader } from "./experiments/experiments-reader.js";
+import { TRACKING_PACKAGE } from "./experiments/tracking-module.js";
 import { FunctionLocator } from "./function-source.js";
 import { buildGraph, type DatasetInfo, dataId, sortPipelines, taskId } from "./graph.js";
 import type {
@@ -43,7 +45,6 @@ export interface NodeDetailsOptions {
 }
 
 const DEFAULT_PIPELINE = "__default__";
-const TRACKING_PLUGIN = "@kiln/tracking";
 
 type Entry = Record<string, unknown>;
 const isRecord = (v: unknown): v is Entry => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -76,6 +77,7 @@ export class VizProject {
   readonly #locator: FunctionLocator;
   readonly #graphs = new Map<string, GraphResponse>();
   readonly #datasetInfo = new Map<string, DatasetInfo>();
+  #experiments: Promise<ExperimentsReader> | undefined;
 
   private constructor(project: BootstrappedProject, conf: Record<string, unknown>) {
     this.#project = project;
@@ -100,6 +102,9 @@ export class VizProject {
   }
 
   async close(): Promise<void> {
+    const experiments = this.#experiments;
+    this.#experiments = undefined;
+    await (await experiments?.catch(() => undefined))?.close();
     await this.#project.session.close();
   }
 
@@ -131,7 +136,37 @@ export class VizProject {
 
   /** True when the tracking plugin is installed: the page then shows its Experiments view. */
   get tracking(): boolean {
-    return this.#project.session.plugins.some((p) => p.name === TRACKING_PLUGIN);
+    return this.#project.session.plugins.some((p) => p.name === TRACKING_PACKAGE);
+  }
+
+  /**
+   * The tracked runs, read through the project's own @kiln/tracking (imported on first use).
+   * @throws VizError `KILN_VIZ_TRACKING_NOT_INSTALLED` when the project does not have it.
+   */
+  experiments(): Promise<ExperimentsReader> {
+    if (!this.#experiments) {
+      const opening = (async () => {
+        const reader = this.tracking
+          ? await ExperimentsReader.open({
+              context: this.#project.context,
+              projectRoot: this.root,
+              display: (path) => this.#relative(path),
+            })
+          : null;
+        if (reader) return reader;
+        throw new VizError(
+          "KILN_VIZ_TRACKING_NOT_INSTALLED",
+          `The project ${this.name} does not use ${TRACKING_PACKAGE}, so it has no tracked runs.`,
+          { hint: `npm install ${TRACKING_PACKAGE}, then kiln run records each run (docs/tracking.md).` },
+        );
+      })();
+      // A failure is not kept: the next request tries again (tracking.yml may be fixed by then).
+      opening.catch(() => {
+        if (this.#experiments === opening) this.#experiments = undefined;
+      });
+      this.#experiments = opening;
+    }
+    return this.#experiments;
   }
 
   /** @throws VizError `KILN_VIZ_PIPELINE_NOT_FOUND` with close matches. */

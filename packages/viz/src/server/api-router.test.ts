@@ -1,7 +1,9 @@
 // The API answered in process (no sockets) over a copy of the spaceflights example whose raw data
 // was generated and which ran once, so previews and run records are real.
-import { appendFile, mkdir, writeFile } from "node:fs/promises";
+import { appendFile, cp, mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { copySpaceflights, type SpaceflightsCopy } from "../../../../test/support/spaceflights-copy.js";
 import type {
@@ -215,5 +217,54 @@ describe("the API", () => {
     const write = await routeApi(context, "POST", new URL("http://viz.local/api/main"));
     expect(write.status).toBe(405);
     expect((write.body as { error: { code: string } }).error.code).toBe("KILN_VIZ_METHOD_NOT_ALLOWED");
+  });
+
+  it("answers query parameters it does not take, or wrong ones, with 400", async () => {
+    for (const [path, says] of [
+      ["/api/runs?limit=-1", 'limit must be a whole number from 1 to 10000, got "-1".'],
+      ["/api/runs?limt=5", '/api/runs takes no query parameter "limt".'],
+      ["/api/nodes/data%3Acompanies?pipeline=a&pipeline=b", 'Query parameter "pipeline" is given 2 times.'],
+      ["/api/main?pipeline=data_science", '/api/main takes no query parameter "pipeline".'],
+      ["/api/nodes/%E0%A4%A", 'The path part "%E0%A4%A" is not valid percent-encoding.'],
+    ] as const) {
+      const { status, body } = await get(path);
+      expect(status, path).toBe(400);
+      expect(body.error).toMatchObject({ code: "KILN_VIZ_BAD_QUERY", message: says });
+    }
+    expect((await get("/api/runs?limt=5")).body.error.hint).toBe(
+      'Did you mean "limit"? It takes limit, e.g. ?limit=50.',
+    );
+  });
+
+  it("answers a wrong path under /api/experiments with 404 naming the routes", async () => {
+    const wrong = await get("/api/experiments/nope");
+    expect(wrong.status).toBe(404);
+    expect(wrong.body.error.hint).toContain("/api/experiments/compare?runs=a,b");
+  });
+
+  it("has no Experiments for a project without @kiln/tracking", async () => {
+    const root = await mkdtemp(join(tmpdir(), "kiln-viz-hello-"));
+    const hello = fileURLToPath(new URL("../../../../examples/hello", import.meta.url));
+    await cp(hello, root, { recursive: true, filter: (from) => !/[/\\](\.kiln|data)$/.test(from) });
+    await symlink(
+      fileURLToPath(new URL("../../../../node_modules", import.meta.url)),
+      join(root, "node_modules"),
+    );
+    const plain = await VizProject.open({ projectPath: root });
+    try {
+      const on = { project: async () => plain, pipeline: "__default__" };
+      expect(plain.graph().features.tracking).toBe(false);
+      const response = await routeApi(on, "GET", new URL("http://viz.local/api/experiments/runs"));
+      expect(response.status).toBe(404);
+      expect(response.body).toMatchObject({
+        error: {
+          code: "KILN_VIZ_TRACKING_NOT_INSTALLED",
+          hint: expect.stringContaining("npm install @kiln/tracking"),
+        },
+      });
+    } finally {
+      await plain.close();
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });

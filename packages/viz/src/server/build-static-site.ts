@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { cp, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { fileKey } from "../api/static-paths.js";
+import { apiPaths, fileKey } from "../api/static-paths.js";
 import { VizProject } from "../api/viz-project.js";
 import { VizError } from "../errors.js";
 import { appFolder } from "./static-files.js";
@@ -23,6 +23,32 @@ export interface StaticSiteResult {
   output: string;
   /** How many API answers were written as files. */
   files: number;
+}
+
+/** Runs a static site keeps per experiment, newest first (a site is not a store). */
+export const STATIC_RUNS_PER_EXPERIMENT = 500;
+
+/**
+ * The Experiments view's answers as files: the experiments, each one's newest runs (unfiltered: the
+ * page sorts them, and filters need the server) and each of those runs' details.
+ */
+async function writeExperiments(
+  project: VizProject,
+  write: (path: string, body: unknown) => Promise<void>,
+): Promise<void> {
+  const reader = await project.experiments();
+  const experiments = await reader.experiments();
+  const paths = apiPaths(true);
+  await write(paths.experiments(), experiments);
+  const names = new Set([reader.defaultExperiment, ...experiments.experiments.map((e) => e.name)]);
+  for (const name of names) {
+    const list = await reader.runs({
+      ...(experiments.experiments.some((e) => e.name === name) ? { experiments: [name] } : {}),
+      limit: STATIC_RUNS_PER_EXPERIMENT,
+    });
+    await write(paths.trackedRuns(name), { ...list, experiments: [name] });
+    for (const run of list.runs) await write(paths.trackedRun(run.runId), await reader.run(run.runId));
+  }
 }
 
 /** Marks a folder as written by `kiln viz build`, so a later build may replace it. */
@@ -94,6 +120,7 @@ export async function buildStaticSite(options: StaticSiteOptions): Promise<Stati
     };
     await Promise.all(Array.from({ length: 8 }, worker));
     await write("api/runs.json", await project.runs());
+    if (project.tracking) await writeExperiments(project, write);
     return { output, files };
   } finally {
     await project.close();

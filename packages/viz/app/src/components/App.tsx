@@ -1,12 +1,13 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { GraphResponse, NodeDetails, RunSummary } from "../../../src/api/types.js";
 import { api } from "../api-client.js";
+import type { ExperimentsState } from "../experiments-model.js";
 import { runLayout } from "../layout/run-layout.js";
 import type { Scene } from "../render/scene.js";
 import { download, sceneToSvg, svgToPng } from "../render/svg-export.js";
 import { applyTheme, type ThemeName } from "../render/theme.js";
 import { mark, timings } from "../timings.js";
-import { formatViewState, parseViewState } from "../url-state.js";
+import { formatViewState, parseExperimentsState, parseTab, parseViewState, type Tab } from "../url-state.js";
 import {
   buildView,
   defaultViewState,
@@ -17,8 +18,9 @@ import {
   type ViewState,
 } from "../view-model.js";
 import { CommandLine, DetailsPanel } from "./DetailsPanel.js";
+import { ExperimentsView } from "./experiments/ExperimentsView.js";
 import { GraphCanvas } from "./GraphCanvas.js";
-import { ExperimentsView, RunsView } from "./RunsView.js";
+import { RunsView } from "./RunsView.js";
 import { Sidebar } from "./Sidebar.js";
 
 declare global {
@@ -42,8 +44,6 @@ const initialTheme = (): ThemeName => {
     : "light";
 };
 
-type Tab = "flowchart" | "runs" | "experiments";
-
 export function App() {
   const [state, setState] = useState<ViewState>(() => parseViewState(location.search));
   const explicitPipeline = useRef(new URLSearchParams(location.search).has("pipeline"));
@@ -53,7 +53,10 @@ export function App() {
   const [theme, setTheme] = useState<ThemeName>(initialTheme);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [tab, setTab] = useState<Tab>("flowchart");
+  const [tab, setTab] = useState<Tab>(() => parseTab(location.search));
+  const [experiments, setExperiments] = useState<ExperimentsState>(() =>
+    parseExperimentsState(location.search),
+  );
   const [focus, setFocus] = useState<{ id: string; nonce: number } | null>(null);
   const [reloads, setReloads] = useState(0);
   const loaded = useRef<{ pipeline: string; reloads: number } | null>(null);
@@ -103,8 +106,16 @@ export function App() {
   );
 
   useEffect(() => {
-    history.replaceState(null, "", `${location.pathname}${formatViewState(state)}${location.hash}`);
-  }, [state]);
+    history.replaceState(
+      null,
+      "",
+      `${location.pathname}${formatViewState(state, { tab, experiments })}${location.hash}`,
+    );
+  }, [state, tab, experiments]);
+  const updateExperiments = useCallback(
+    (patch: Partial<ExperimentsState>) => setExperiments((s) => ({ ...s, ...patch })),
+    [],
+  );
 
   const statuses = useMemo(() => (graph ? runStatuses(graph, runs) : new Map()), [graph, runs]);
   const lastRun = useMemo(
@@ -220,7 +231,7 @@ export function App() {
     );
   }
   return (
-    <div className="kv-app">
+    <div className={`kv-app${tab === "experiments" ? " kv-no-side" : ""}`}>
       <header className="kv-topbar">
         <h1>
           Kiln Viz <span className="kv-muted">{graph?.project}</span>
@@ -250,7 +261,7 @@ export function App() {
         </div>
         {notice && <p className="kv-error kv-notice">{notice}</p>}
       </header>
-      {graph && (
+      {graph && tab !== "experiments" && (
         <Sidebar
           graph={graph}
           state={state}
@@ -272,7 +283,12 @@ export function App() {
       )}
       <main className="kv-main">
         {tab === "runs" && <RunsView runs={runs} />}
-        {tab === "experiments" && <ExperimentsView />}
+        {tab === "experiments" && graph?.features.tracking && (
+          <ExperimentsView state={experiments} onChange={updateExperiments} />
+        )}
+        {tab === "experiments" && graph && !graph.features.tracking && (
+          <p className="kv-empty">This project does not use @kiln/tracking, so it has no tracked runs.</p>
+        )}
         {tab === "flowchart" && !drawn && <p className="kv-empty">Laying out the pipeline…</p>}
         {tab === "flowchart" && drawn && (
           <>

@@ -37,16 +37,3 @@ export function RunsView({ runs }: { runs: RunSummary[] }) {
     </div>
   );
 }
-
-/**
- * The Experiments view's place: shown only when the API says the tracking plugin is installed
- * (`features.tracking`); the tracking package fills it with its runs, metrics and comparisons.
- */
-export function ExperimentsView() {
-  return (
-    <p className="kv-empty">
-      Experiment tracking is installed. Its runs, metrics and comparisons appear here once @kiln/tracking
-      serves them to the viz.
-    </p>
-  );
-}
