@@ -10,6 +10,7 @@ export { DEFAULT_TRACKING_YML } from "./config/default-tracking-yml.js";
 export {
   DEFAULT_TRACKING_CONFIG,
   type LongValues,
+  type ModelConfig,
   parseTrackingConfig,
   type TrackingConfig,
 } from "./config/tracking-config.js";
@@ -28,9 +29,30 @@ export {
   type MetricsToSave,
 } from "./datasets/metrics-dataset.js";
 export { TrackingError } from "./errors.js";
+export { checkPairCatalog } from "./model/check-pair-catalog.js";
 export type * from "./model/mlmodel-types.js";
+export {
+  type ImportModelCodeOptions,
+  importModelCode,
+  type ModelCode,
+  modelCacheDir,
+} from "./model/model-code.js";
 export { ModelError } from "./model/model-error.js";
+export { type ModelFolder, readModelFolder } from "./model/model-folder.js";
+export {
+  type ModelUri,
+  parseModelUri,
+  type ResolvedModel,
+  type ResolveModelOptions,
+  resolveModelUri,
+} from "./model/model-uri.js";
 export { checkAlias, checkModelName } from "./model/names.js";
+export {
+  MODEL_ARTIFACT_PATH,
+  type PackagedModel,
+  type PackageModelOptions,
+  packageModel,
+} from "./model/packaging/package-model.js";
 export {
   type InferenceSpec,
   isPipelineML,
@@ -41,7 +63,13 @@ export {
   pipelineML,
   pipelineMlFactory,
 } from "./model/pipeline-ml.js";
-export { type OpenTrackingStoreOptions, openTrackingStore } from "./open-tracking-store.js";
+export type { PackagedInference, Predictor } from "./model/runtime.js";
+export {
+  type OpenTrackingStoreOptions,
+  openProjectTracking,
+  openTrackingStore,
+  resolveProjectModel,
+} from "./open-tracking-store.js";
 export { type FlattenOptions, flattenParams } from "./params/flatten.js";
 export { datasetTypes, default as trackingPlugin } from "./plugin.js";
 export { RunTracker, type RunTrackerOptions } from "./run/run-tracker.js";

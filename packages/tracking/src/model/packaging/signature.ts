@@ -80,7 +80,7 @@ function frameColumns(frame: FrameLike): Inferred {
         columns: null,
         problem: `column "${name}" is of Polars type ${variant}, which an MLflow signature cannot describe`,
       };
-    columns.push({ name, type, required: true });
+    columns.push({ type, name, required: true });
   }
   return { columns };
 }
@@ -141,7 +141,7 @@ export function inferColumns(value: unknown): Inferred {
       for (const name of names) {
         const type = typeOfValues(value.map((r) => r[name]));
         if (!type) return { columns: null, problem: `records whose "${name}" values have no single type` };
-        columns.push({ name, type, required: true });
+        columns.push({ type, name, required: true });
       }
       return { columns };
     }

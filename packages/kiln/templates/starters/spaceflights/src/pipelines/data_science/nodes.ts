@@ -70,3 +70,14 @@ export function evaluateModel(model: LinearModel, xTest: pl.DataFrame, yTest: pl
     max_error: Math.max(...errors),
   };
 }
+
+/**
+ * The packaged model's one step: predicted prices for rows of features (a request's rows, or the
+ * test rows during training). Columns beyond the model's features are ignored; a missing one is an
+ * error naming it.
+ */
+export function predictPrice(model: LinearModel, features: pl.DataFrame): pl.Series {
+  const missing = model.features.filter((f) => !features.columns.includes(f));
+  if (missing.length > 0) throw new Error(`The rows lack the model's features: ${missing.join(", ")}.`);
+  return pl.Series("price", predict(model, matrix(features.select(...model.features))), pl.Float64);
+}
