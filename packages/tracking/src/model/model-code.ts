@@ -38,9 +38,6 @@ export function modelCacheDir(): string {
   return process.env.KILN_MODEL_CACHE || join(tmpdir(), "kiln-model-cache");
 }
 
-// A real import(), not one a test runner's module loader rewrites: the model runs as Node runs it.
-const nativeImport = new Function("url", "return import(url)") as (url: string) => Promise<unknown>;
-
 /** The folder of an installed package, as `from` resolves it; undefined when it is not installed. */
 function installedPackage(name: string, from: string): string | undefined {
   const require = createRequire(from);
@@ -118,5 +115,5 @@ export async function importModelCode(
       if (!existsSync(entry)) throw error; // another process made it first: fine
     });
   }
-  return (await nativeImport(pathToFileURL(entry).href)) as ModelCode;
+  return (await import(/* @vite-ignore */ pathToFileURL(entry).href)) as ModelCode;
 }

@@ -2,11 +2,19 @@
 // written to a temporary folder, tried (it must predict its own input example), logged as the run's
 // artifact `model`, recorded, and registered when a model name is configured.
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, sep } from "node:path";
-import { type DataCatalog, joinPath, type KilnContext, quoteList, registryFile } from "kiln";
+import {
+  type ConfigDocument,
+  type DataCatalog,
+  joinPath,
+  type KilnContext,
+  quoteList,
+  registryFile,
+} from "kiln";
 import type { ModelConfig } from "../../config/tracking-config.js";
 import type { RunTracker } from "../../run/run-tracker.js";
 import type { TrackingStore } from "../../store/types.js";
@@ -85,6 +93,29 @@ async function kilnVersionOf(context: KilnContext): Promise<string> {
   } catch {
     return context.project.kilnVersion ?? "unknown";
   }
+}
+
+/**
+ * Whether the parameter at `path` was written with a decimal point or exponent in its YAML file
+ * (`scale: 1.0`): JavaScript reads it as the number 1, but the model's signature should say double.
+ */
+function writtenAsFloat(doc: ConfigDocument): (path: readonly string[]) => boolean {
+  const lines = new Map<string, string[]>();
+  return (path) => {
+    const at = doc.locate(path);
+    if (!at) return false;
+    let text = lines.get(at.file);
+    if (!text) {
+      try {
+        text = readFileSync(at.file, "utf8").split(/\r?\n/);
+      } catch {
+        text = [];
+      }
+      lines.set(at.file, text);
+    }
+    const token = /^[^\s,#\]}]+/.exec(text[at.line - 1]?.slice(at.column - 1) ?? "")?.[0] ?? "";
+    return /^[-+]?(\d[\d_]*)?\.\d*([eE][-+]?\d+)?$|^[-+]?\d+[eE][-+]?\d+$/.test(token);
+  };
 }
 
 /**
@@ -169,7 +200,7 @@ export async function packageModel(options: PackageModelOptions): Promise<Packag
         logger.warn(`The model has no output signature: its prediction is ${outputs.problem}.`);
       await put(folder, INPUT_EXAMPLE, `${JSON.stringify(splitFrame(example, spec.inputExampleRows))}\n`);
     }
-    const params = inferParams(parameters);
+    const params = inferParams(parameters, writtenAsFloat(context.parameters));
     if (params.skipped.length > 0)
       logger.info(
         `Parameters ${quoteList(params.skipped)} of the model cannot be overridden per request (not a scalar or a list of scalars).`,

@@ -167,12 +167,23 @@ export function parameterPrefix(dataset: string): string {
  * described (null, empty lists, lists of mappings) are returned in `skipped`: a request cannot
  * override them.
  */
-export function inferParams(values: Readonly<Record<string, unknown>>): {
+export function inferParams(
+  values: Readonly<Record<string, unknown>>,
+  writtenAsFloat: (path: readonly string[]) => boolean = () => false,
+): {
   params: ParamSpec[];
   skipped: string[];
 } {
   const params = new Map<string, ParamSpec>();
   const skipped: string[] = [];
+  // JavaScript has one number type: a whole number written as 1.0 in parameters.yml is a double.
+  const typeAt = (name: string, values: readonly unknown[], list: boolean) => {
+    const type = typeOfValues(values);
+    if (type !== "long" || values.some((v) => typeof v === "bigint")) return type;
+    const path = name.split(".");
+    const written = list ? values.map((_, i) => [...path, String(i)]) : [path];
+    return written.some((p) => writtenAsFloat(p)) ? "double" : type;
+  };
   const walk = (name: string, value: unknown) => {
     if (isRecord(value)) {
       for (const [k, v] of Object.entries(value)) walk(name === "" ? k : `${name}.${k}`, v);
@@ -180,12 +191,12 @@ export function inferParams(values: Readonly<Record<string, unknown>>): {
     }
     if (name === "") return;
     if (Array.isArray(value)) {
-      const type = value.length > 0 && !value.some(isRecord) ? typeOfValues(value) : undefined;
+      const type = value.length > 0 && !value.some(isRecord) ? typeAt(name, value, true) : undefined;
       if (type) params.set(name, { name, type, default: value, shape: [-1] });
       else skipped.push(name);
       return;
     }
-    const type = value === null || value === undefined ? undefined : typeOfValues([value]);
+    const type = value === null || value === undefined ? undefined : typeAt(name, [value], false);
     if (type)
       params.set(name, {
         name,
