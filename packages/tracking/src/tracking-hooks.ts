@@ -151,15 +151,21 @@ export function createTrackingHooks(): Hooks {
       const settings = await loadTrackingSettings(context);
       const { config } = settings;
       const logger = context.logger;
-      if (!config.enabled)
+      const pair = isPipelineML(pipeline) ? pipeline : undefined;
+      const notPackaged = (why: string) => {
+        if (pair) logger.info(`The training/inference pair's model will not be packaged: ${why}.`);
+      };
+      if (!config.enabled) {
+        notPackaged("tracking is off (enabled: false in tracking.yml), and a model is logged with its run");
         return bindAll(catalog, undefined, "tracking is off (enabled: false in tracking.yml)");
+      }
       if (isSkipped(config.pipelines.skip, runParams)) {
         logger.info(
           `Not tracking this run: pipeline ${String(runParams.pipelineName)} is in pipelines.skip (tracking.yml).`,
         );
+        notPackaged("the run is not tracked");
         return bindAll(catalog, undefined, "its pipeline is in pipelines.skip (tracking.yml)");
       }
-      const pair = isPipelineML(pipeline) ? pipeline : undefined;
       if (pair) checkPairCatalog(pair, catalog, String(runParams.pipelineName ?? "__default__"));
       const store = await openStore(settings.store);
       let tracker: RunTracker;

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, test } from "node:test";
+import { loadModel } from "@kiln/serve";
 import { openTrackingStore } from "@kiln/tracking";
 import { createLogger, KilnSession } from "kiln";
 import pl from "nodejs-polars";
@@ -85,7 +86,7 @@ describe("reporting nodes", () => {
 });
 
 describe("the spaceflights project", () => {
-  test("generates its raw data, then runs processing and both models end to end", async () => {
+  test("generates its raw data, then runs processing and both models end to end, and packages the model", async () => {
     await inProjectCopy(async (projectPath) => {
       const logger = createLogger({ level: "silent" });
       const params = { data_generation: small };
@@ -111,6 +112,20 @@ describe("the spaceflights project", () => {
         const versions = await readdir(join(projectPath, `data/06_models/${namespace}/regressor.json`));
         assert.equal(versions.length, 1);
       }
+      // The run also packaged the active model's inference pipeline and registered it as the first
+      // version of "spaceflights" (conf/base/tracking.yml): it predicts prices for its input example.
+      const model = await loadModel("models:/spaceflights@champion", { projectPath });
+      const example = model.inputExample!;
+      const rows = pl.DataFrame(
+        Object.fromEntries(example.columns.map((column, i) => [column, example.data.map((row) => row[i])])),
+      );
+      const prices = ((await model.predict(rows)) as pl.Series).toArray() as number[];
+      assert.equal(prices.length, example.data.length);
+      assert.ok(
+        prices.every((price) => Number.isFinite(price) && price > 0),
+        String(prices),
+      );
+      await model.close();
       const table = pl.readParquet(join(projectPath, "data/03_primary/model_input_table.parquet"));
       assert.equal(table.getColumn("price").nullCount(), 0);
       const reports = await readdir(join(projectPath, "data/08_reporting"));
