@@ -121,7 +121,10 @@ describe("the spaceflights project", () => {
       );
       const prices = ((await model.predict(rows)) as pl.Series).toArray() as number[];
       assert.equal(prices.length, example.data.length);
-      assert.ok(prices.every((price) => Number.isFinite(price) && price > 0), String(prices));
+      assert.ok(
+        prices.every((price) => Number.isFinite(price) && price > 0),
+        String(prices),
+      );
       await model.close();
       const table = pl.readParquet(join(projectPath, "data/03_primary/model_input_table.parquet"));
       assert.equal(table.getColumn("price").nullCount(), 0);
