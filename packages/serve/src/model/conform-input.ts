@@ -69,9 +69,9 @@ export function isDataFrame(value: unknown): value is pl.DataFrame {
   return (
     value !== null &&
     typeof value === "object" &&
-    Array.isArray((value as pl.DataFrame).columns) &&
+    // Not `schema`: nodejs-polars builds it anew on each read, which costs on every request.
     typeof (value as pl.DataFrame).withColumns === "function" &&
-    typeof (value as pl.DataFrame).schema === "object"
+    Array.isArray((value as pl.DataFrame).columns)
   );
 }
 
@@ -87,9 +87,8 @@ export function conformToSignature(
 ): pl.DataFrame {
   const named = inputs.filter((c): c is ColumnSpec & { name: string } => c.name !== undefined);
   if (named.length === 0) return frame;
-  const missing = named
-    .filter((c) => c.required !== false && !frame.columns.includes(c.name))
-    .map((c) => c.name);
+  const present = new Set(frame.columns);
+  const missing = named.filter((c) => c.required !== false && !present.has(c.name)).map((c) => c.name);
   if (missing.length > 0) {
     throw badInput(
       `The input lacks ${missing.length === 1 ? "column" : "columns"} ${missing.map((m) => `"${m}"`).join(", ")} of the model's signature.`,
@@ -97,9 +96,10 @@ export function conformToSignature(
     );
   }
   const casts: pl.Expr[] = [];
+  const schema = frame.schema; // read once: nodejs-polars builds it anew on each read
   for (const column of named) {
-    if (!frame.columns.includes(column.name)) continue;
-    const from = frame.schema[column.name]!.variant;
+    if (!present.has(column.name)) continue;
+    const from = schema[column.name]!.variant;
     const target = polarsType(p, column.type);
     if (from === target.variant && column.type !== "datetime") continue;
     const problem = refusal(frame, column.name, from, column.type);

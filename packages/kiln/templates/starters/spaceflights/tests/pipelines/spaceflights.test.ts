@@ -7,7 +7,7 @@ import { openTrackingStore } from "@kiln/tracking";
 import { createLogger, KilnSession } from "kiln";
 import pl from "nodejs-polars";
 import { generateRawData } from "../../src/pipelines/data_generation/nodes.js";
-import { evaluateModel, splitData } from "../../src/pipelines/data_science/nodes.js";
+import { evaluateModel, predictPrice, splitData } from "../../src/pipelines/data_science/nodes.js";
 import { priceBandCounts } from "../../src/pipelines/reporting/nodes.js";
 import { inProjectCopy } from "../support/project-copy.js";
 
@@ -61,6 +61,22 @@ describe("data generation and data science nodes", () => {
     assert.equal(metrics.max_error, 2);
     assert.ok(Math.abs(metrics.mae - 2 / 3) < 1e-12);
     assert.ok(Math.abs(metrics.r2_score - (1 - 4 / (78 / 9))) < 1e-12); // total sum of squares: 78/9
+  });
+});
+
+describe("the packaged model's node", () => {
+  test("predictPrice takes the model's features from each row (booleans as 0/1), ignoring other columns", () => {
+    const model = {
+      kind: "linear_regression" as const,
+      features: ["a", "b"],
+      coefficients: [2, 10],
+      intercept: 1,
+    };
+    const rows = pl.DataFrame({ b: [true, false], extra: ["x", "y"], a: [1, 3] });
+    const prices = predictPrice(model, rows);
+    assert.equal(prices.name, "price");
+    assert.deepEqual(prices.toArray(), [13, 7]);
+    assert.throws(() => predictPrice(model, pl.DataFrame({ a: [1] })), /lack the model's features: b/);
   });
 });
 

@@ -79,5 +79,9 @@ export function evaluateModel(model: LinearModel, xTest: pl.DataFrame, yTest: pl
 export function predictPrice(model: LinearModel, features: pl.DataFrame): pl.Series {
   const missing = model.features.filter((f) => !features.columns.includes(f));
   if (missing.length > 0) throw new Error(`The rows lack the model's features: ${missing.join(", ")}.`);
-  return pl.Series("price", predict(model, matrix(features.select(...model.features))), pl.Float64);
+  // Rows as plain objects, in one call into Polars: on a request's few rows, column expressions
+  // (select, cast) would cost far more than the arithmetic. A missing value predicts NaN.
+  const rows = features.toRecords() as Array<Record<string, unknown>>;
+  const x = rows.map((row) => model.features.map((f) => (row[f] == null ? Number.NaN : Number(row[f]))));
+  return pl.Series("price", predict(model, x), pl.Float64);
 }
