@@ -1,6 +1,6 @@
 /**
  * Runs every benchmark and prints markdown tables (also written to bench/results/latest.{md,json}).
- *   node bench/run.mjs [--samples 5] [--only build,sequential,parallel,catalog,cli,tabular,frames,viz,viz-experiments] [--quick]
+ *   node bench/run.mjs [--samples 5] [--only build,sequential,parallel,catalog,cli,tabular,frames,viz,viz-experiments,models] [--quick]
  * Progress goes to stderr; the tables go to stdout.
  */
 import { execSync } from "node:child_process";
@@ -23,7 +23,7 @@ const args = parseArgs();
 const samples = Number(args.samples ?? (args.quick ? 3 : 5));
 const warmRepeat = 6; // one process, first (cold) iteration dropped: warm = median of the other 5
 const only = new Set(
-  (args.only ?? "build,sequential,parallel,catalog,cli,tabular,frames,viz,viz-experiments").split(","),
+  (args.only ?? "build,sequential,parallel,catalog,cli,tabular,frames,viz,viz-experiments,models").split(","),
 );
 const progress = (message) => process.stderr.write(`[bench] ${message}\n`);
 const load = () =>
@@ -620,6 +620,66 @@ if (only.has("viz-experiments")) {
   );
   emit();
   others(meter, "viz-experiments");
+}
+
+if (only.has("models")) {
+  emit("## Models: packaging a training/inference pair, loading and predicting in process");
+  emit();
+  const project = join(tmpdir(), `kiln-bench-models-${process.pid}`);
+  rmSync(project, { recursive: true, force: true });
+  timeProcess("models.mjs", ["--project", project]);
+  const meter = cpuMeter();
+  const plain = [];
+  const pair = [];
+  for (let s = 0; s < samples; s++) {
+    progress(`models: kiln run ${s + 1}/${samples} (load ${load()})`);
+    plain.push(timeCommand(project, ["run", "--pipeline", "plain"]));
+    pair.push(timeCommand(project, ["run"]));
+  }
+  const runs = execSync("ls .kiln/artifacts/*/", { cwd: project }).toString().trim().split("\n");
+  const model = execSync(`ls -d .kiln/artifacts/*/${runs.at(-1)}/artifacts/model`, { cwd: project })
+    .toString()
+    .trim();
+  const codeBytes = readFileSync(join(project, model, "code/inference.mjs")).byteLength;
+  const loads = [];
+  for (let s = 0; s < samples; s++) {
+    progress(`models: loadModel ${s + 1}/${samples}`);
+    const cache = join(project, `cache-${s}`);
+    const cold = timeProcess("models.mjs", ["--load", join(project, model), "--cache", cache]);
+    const warm = timeProcess("models.mjs", ["--load", join(project, model), "--cache", cache]);
+    loads.push({ cold: cold.result, warm: warm.result });
+  }
+  json.sections.models = { plain, pair, codeBytes, loads };
+  const m = (pick) => ms(median(loads.map(pick)));
+  emit(
+    table(
+      ["What", "Median (ms)"],
+      [
+        ["`kiln run --pipeline plain` (the training pipeline alone: 3 nodes, tracked)", ms(median(plain))],
+        [
+          "`kiln run` (the same as a pair: packaged, tried on its example, logged, registered)",
+          ms(median(pair)),
+        ],
+        [
+          `of which packaging (the difference; the module is ${(codeBytes / 1024).toFixed(0)} KiB)`,
+          ms(median(pair) - median(plain)),
+        ],
+        [
+          "`loadModel(folder)`, first load (code copied to the cache, native packages linked)",
+          m((l) => l.cold.loadMs),
+        ],
+        ["`loadModel(folder)` in a new process, cache present", m((l) => l.warm.loadMs)],
+        ["`predict`, 1 row: p50 / p99", `${m((l) => l.warm.one.p50)} / ${m((l) => l.warm.one.p99)}`],
+        [
+          `\`predict\`, ${loads[0].warm.rows.toLocaleString("en")} rows: p50 / p99`,
+          `${m((l) => l.warm.many.p50)} / ${m((l) => l.warm.many.p99)}`,
+        ],
+      ],
+    ),
+  );
+  emit();
+  others(meter, "models");
+  rmSync(project, { recursive: true, force: true });
 }
 
 emit(`Load average at end: ${load()}.`);

@@ -1,9 +1,9 @@
 // The spaceflights starter as a user meets it: `kiln new --starter spaceflights`, `npm install`
 // (Kiln, @kiln/datasets and @kiln/tracking from this checkout by file: paths, the rest from the
 // registry), the project's own tests and type check, then `npm start`: raw data once, then the whole
-// pipeline, tracked.
+// pipeline, tracked, its model packaged and registered; then `kiln models predict` on a CSV.
 import { existsSync } from "node:fs";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -30,12 +30,13 @@ afterAll(async () => {
 });
 
 describe("kiln new --starter spaceflights", { timeout: TIMEOUT }, () => {
-  it("depends on this checkout's kiln, @kiln/datasets and @kiln/tracking, and names Polars' binary", async () => {
+  it("depends on this checkout's kiln, @kiln/datasets, @kiln/tracking and @kiln/serve, and names Polars' binary", async () => {
     const pkg = JSON.parse(await readFile(join(project, "package.json"), "utf8"));
     expect(pkg.dependencies).toMatchObject({
       kiln: `file:${join(repo, "packages/kiln")}`,
       "@kiln/datasets": `file:${join(repo, "packages/datasets")}`,
       "@kiln/tracking": `file:${join(repo, "packages/tracking")}`,
+      "@kiln/serve": `file:${join(repo, "packages/serve")}`,
       "nodejs-polars-linux-x64-gnu": "0.25.2",
     });
     expect(created.stdout).toMatch(/Next:\n {2}cd flights\n {2}npm install\n {2}npm start\n$/);
@@ -68,9 +69,46 @@ describe("kiln new --starter spaceflights", { timeout: TIMEOUT }, () => {
     expect(run.metrics["active_modelling_pipeline.r2_score"]).toBeGreaterThan(0.5);
     expect(run.params["candidate_modelling_pipeline.model_options.random_state"]).toBe("8");
 
+    // The run packaged the active model's inference pipeline and registered it, champion included.
+    expect(first.stderr).toContain("Registered the model as models:/spaceflights/1.");
+    expect(first.stderr).toContain("Alias champion now points at version 1");
+    const example = JSON.parse(
+      await readFile(
+        join(
+          project,
+          ".kiln/artifacts",
+          (await readdir(join(project, ".kiln/artifacts")))[0]!,
+          run.runId,
+          "artifacts/model/input_example.json",
+        ),
+        "utf8",
+      ),
+    ) as { columns: string[]; data: unknown[][] };
+    const csv = join(project, "features.csv");
+    await writeFile(csv, [example.columns.join(","), ...example.data.map((r) => r.join(","))].join("\n"));
+    const predicted = await npx(
+      project,
+      "kiln",
+      "models",
+      "predict",
+      "-m",
+      "models:/spaceflights@champion",
+      "-i",
+      csv,
+      "-o",
+      join(project, "prices.json"),
+    );
+    expect(predicted.code, predicted.output).toBe(0);
+    const { predictions } = JSON.parse(await readFile(join(project, "prices.json"), "utf8"));
+    expect(predictions).toHaveLength(example.data.length);
+    expect(predictions.every((p: number) => Number.isFinite(p) && p > 0)).toBe(true);
+
     const second = await npm(project, "start");
     expect(second.code, second.output).toBe(0);
     expect(second.stderr).not.toContain("generate_raw_data");
+    expect(second.stderr).toContain("Registered the model as models:/spaceflights/2.");
+    const models = await npx(project, "kiln", "models", "list");
+    expect(models.stdout).toMatch(/spaceflights\s+2\s+champion→[12]/);
     const versions = await readdir(join(project, "data/06_models/active_modelling_pipeline/regressor.json"));
     expect(versions).toHaveLength(2); // one model version per run
     const best = await npx(

@@ -1,4 +1,5 @@
 import type { Plugin } from "kiln";
+import { registerModelPredictCommand } from "./cli/register-commands.js";
 
 /**
  * `@kiln/serve` as a Kiln plugin: found in a project's dependencies, it adds
@@ -6,6 +7,6 @@ import type { Plugin } from "kiln";
  */
 const plugin: Plugin = {
   name: "@kiln/serve",
-  commands: [],
+  commands: [registerModelPredictCommand],
 };
 export default plugin;

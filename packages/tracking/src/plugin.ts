@@ -1,5 +1,5 @@
 import type { Plugin } from "kiln";
-import { registerTrackingCommands } from "./cli/register-commands.js";
+import { registerModelCommands, registerTrackingCommands } from "./cli/register-commands.js";
 import { ArtifactDataset } from "./datasets/artifact-dataset.js";
 import { MetricDataset } from "./datasets/metric-dataset.js";
 import { MetricsDataset } from "./datasets/metrics-dataset.js";
@@ -21,13 +21,14 @@ export const datasetTypes = {
 /**
  * `@kiln/tracking` as a Kiln plugin: found in a project's dependencies, it tracks every `kiln run`
  * (hooks), brings the `tracking.*` datasets, reads `conf/<env>/tracking.yml` and adds
- * `kiln tracking init | runs | show | compare`.
+ * `kiln tracking init | runs | show | compare`; packages training/inference pairs after their runs
+ * and adds `kiln models list | show | alias`.
  */
 const plugin: Plugin = {
   name: "@kiln/tracking",
   hooks: createTrackingHooks(),
   datasets: datasetTypes,
   configPatterns: { tracking: ["tracking*", "tracking*/**", "**/tracking*"] },
-  commands: [registerTrackingCommands],
+  commands: [registerTrackingCommands, registerModelCommands],
 };
 export default plugin;

@@ -10,8 +10,13 @@ import {
   type RunParams,
 } from "kiln";
 import { ArtifactStore } from "./artifacts/artifact-store.js";
+import type { ModelConfig } from "./config/tracking-config.js";
 import { loadTrackingSettings } from "./config/tracking-settings.js";
 import { BIND_RUN, isRunBound } from "./datasets/run-binding.js";
+import { checkPairCatalog } from "./model/check-pair-catalog.js";
+import { packageModel } from "./model/packaging/package-model.js";
+import { isFrame } from "./model/packaging/signature.js";
+import { isPipelineML, type PipelineML } from "./model/pipeline-ml.js";
 import { currentUser, runTags } from "./run/run-tags.js";
 import { RunTracker } from "./run/run-tracker.js";
 import { openStore } from "./store/open-store.js";
@@ -24,6 +29,22 @@ interface ActiveRun {
   projectRoot: string;
   logger: Logger;
   outputsLeft: Map<string, number>;
+  /** Set when the run is a training/inference pair's: what packaging needs. */
+  model?: {
+    pair: PipelineML;
+    context: KilnContext;
+    config: ModelConfig;
+    /** The inference input as training first saw it (a DataFrame cut to the example's rows). */
+    sample?: unknown;
+  };
+}
+
+/** Keeps the first value of the pair's input the run loads or saves. */
+function captureSample(run: ActiveRun | undefined, datasetName: string, data: unknown): void {
+  const model = run?.model;
+  if (!model || model.sample !== undefined || datasetName !== model.pair.inputName) return;
+  // A frame is cut now: the run may release or change it later.
+  model.sample = isFrame(data) ? data.head(Math.max(model.pair.spec.inputExampleRows, 1)) : data;
 }
 
 const contextKey = (projectPath: unknown, env: unknown) => `${String(projectPath)}\u0000${String(env)}`;
@@ -121,7 +142,7 @@ export function createTrackingHooks(): Hooks {
       contexts.set(contextKey(c.project.root, c.env), c);
     },
 
-    async beforePipelineRun({ runParams, catalog }) {
+    async beforePipelineRun({ runParams, catalog, pipeline }) {
       const context = contexts.get(contextKey(runParams.projectPath, runParams.env));
       if (!context) {
         bindAll(catalog, undefined, "the run was not started by a Kiln session, which tracking needs");
@@ -130,14 +151,22 @@ export function createTrackingHooks(): Hooks {
       const settings = await loadTrackingSettings(context);
       const { config } = settings;
       const logger = context.logger;
-      if (!config.enabled)
+      const pair = isPipelineML(pipeline) ? pipeline : undefined;
+      const notPackaged = (why: string) => {
+        if (pair) logger.info(`The training/inference pair's model will not be packaged: ${why}.`);
+      };
+      if (!config.enabled) {
+        notPackaged("tracking is off (enabled: false in tracking.yml), and a model is logged with its run");
         return bindAll(catalog, undefined, "tracking is off (enabled: false in tracking.yml)");
+      }
       if (isSkipped(config.pipelines.skip, runParams)) {
         logger.info(
           `Not tracking this run: pipeline ${String(runParams.pipelineName)} is in pipelines.skip (tracking.yml).`,
         );
+        notPackaged("the run is not tracked");
         return bindAll(catalog, undefined, "its pipeline is in pipelines.skip (tracking.yml)");
       }
+      if (pair) checkPairCatalog(pair, catalog, String(runParams.pipelineName ?? "__default__"));
       const store = await openStore(settings.store);
       let tracker: RunTracker;
       try {
@@ -164,6 +193,7 @@ export function createTrackingHooks(): Hooks {
         projectRoot: context.project.root,
         logger,
         outputsLeft: new Map(),
+        ...(pair ? { model: { pair, context, config: config.model } } : {}),
       });
       bindAll(catalog, tracker);
       logger.info(
@@ -176,9 +206,10 @@ export function createTrackingHooks(): Hooks {
       runs.get(runId)?.tracker.nodeStarted(node.name);
     },
 
-    afterDatasetLoaded({ runId, node, datasetName }) {
+    afterDatasetLoaded({ runId, node, datasetName, data }) {
       const run = runs.get(runId);
       run?.tracker.recordLineage(lineageOf(run, node, datasetName, "input"));
+      captureSample(run, datasetName, data);
     },
 
     beforeNodeRun({ runId, node }) {
@@ -196,16 +227,37 @@ export function createTrackingHooks(): Hooks {
       if (node.outputs.length === 0) runs.get(runId)?.tracker.nodeEnded(node.name);
     },
 
-    afterDatasetSaved({ runId, node, datasetName }) {
+    afterDatasetSaved({ runId, node, datasetName, data }) {
       const run = runs.get(runId);
       if (!run) return;
+      captureSample(run, datasetName, data);
       run.tracker.recordLineage(lineageOf(run, node, datasetName, "output"));
       const left = (run.outputsLeft.get(node.name) ?? 1) - 1;
       run.outputsLeft.set(node.name, left);
       if (left === 0) run.tracker.nodeEnded(node.name); // its time covers load, run and save
     },
 
-    async afterPipelineRun({ runParams }) {
+    async afterPipelineRun({ runParams, catalog }) {
+      const run = runs.get(runParams.runId);
+      if (run?.model) {
+        try {
+          await packageModel({
+            pair: run.model.pair,
+            pipelineName: String(runParams.pipelineName ?? "__default__"),
+            catalog,
+            context: run.model.context,
+            tracker: run.tracker,
+            store: run.tracker.options.store,
+            modelConfig: run.model.config,
+            inputSample: run.model.sample,
+            userId: currentUser(),
+          });
+        } catch (error) {
+          // The pair's run is only done when its model is: a model that cannot be packaged fails it.
+          await ended(runParams.runId, "FAILED", error).catch(() => undefined);
+          throw error;
+        }
+      }
       await ended(runParams.runId, "FINISHED");
     },
 

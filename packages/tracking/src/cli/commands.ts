@@ -11,14 +11,14 @@ import { openStore } from "../store/open-store.js";
 import type { RunDetails, RunSummary, TrackingStore } from "../store/types.js";
 import { clip, formatDuration, formatNumber, formatSize, formatTime, table } from "./format.js";
 
-const print = (text: string) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+export const print = (text: string) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
 
 function badOption(message: string, hint: string): TrackingError {
   return new TrackingError("KILN_TRACKING_BAD_OPTION", message, { hint });
 }
 
 /** A project opened for a tracking command: its settings and, when the store exists, the store. */
-interface Opened {
+export interface Opened {
   session: KilnSession;
   settings: TrackingSettings;
   store: TrackingStore | undefined;
@@ -37,7 +37,10 @@ async function openProject(env: string | undefined): Promise<Opened> {
   }
 }
 
-async function withProject<T>(env: string | undefined, body: (opened: Opened) => Promise<T>): Promise<T> {
+export async function withProject<T>(
+  env: string | undefined,
+  body: (opened: Opened) => Promise<T>,
+): Promise<T> {
   const opened = await openProject(env);
   try {
     return await body(opened);

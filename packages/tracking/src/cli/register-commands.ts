@@ -1,5 +1,7 @@
 /** The part of commander's `Command` the plugin uses (the core hands its program over). */
 export interface CommandLike {
+  readonly commands: readonly CommandLike[];
+  name(): string;
   command(nameAndArgs: string): CommandLike;
   description(text: string): CommandLike;
   option(flags: string, description: string, defaultValue?: string | boolean): CommandLike;
@@ -7,6 +9,50 @@ export interface CommandLike {
 }
 
 const commands = () => import("./commands.js");
+const models = () => import("./models-commands.js");
+
+/**
+ * The `kiln models` group, shared with @kiln/serve (predict, serve): whichever plugin registers
+ * first creates it.
+ */
+function modelsGroup(program: CommandLike): CommandLike {
+  return (
+    program.commands.find((c) => c.name() === "models") ??
+    program.command("models").description("packaged models: list, show, alias, predict, serve")
+  );
+}
+
+/** Adds `kiln models list | show | alias`: the model registry. */
+export function registerModelCommands(program: CommandLike): void {
+  const group = modelsGroup(program);
+  group
+    .command("list")
+    .description("registered models, with their latest version and aliases")
+    .option("-e, --env <env>", "the config environment (which tracking.yml)")
+    .option("--json", "print the models as JSON")
+    .action(async (flags: { env?: string; json?: boolean }) => (await models()).list(flags));
+  group
+    .command("show <model>")
+    .description("NAME: its versions; NAME/VERSION or NAME@ALIAS: that version, with its signature")
+    .option("-e, --env <env>", "the config environment (which tracking.yml)")
+    .option("--json", "print it as JSON")
+    .action(async (ref: string, flags: { env?: string; json?: boolean }) =>
+      (await models()).show(ref, flags),
+    );
+  group
+    .command("alias <model> <alias> [version]")
+    .description("point an alias (champion) at a version: models:/NAME@ALIAS then loads it")
+    .option("-e, --env <env>", "the config environment (which tracking.yml)")
+    .option("--delete", "remove the alias instead")
+    .action(
+      async (
+        name: string,
+        alias: string,
+        version: string | undefined,
+        flags: { env?: string; delete?: boolean },
+      ) => (await models()).alias(name, alias, version, flags),
+    );
+}
 
 /**
  * Adds `kiln tracking init | runs | show | compare`. Each command's code loads when it runs, so

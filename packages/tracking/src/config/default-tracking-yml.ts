@@ -36,4 +36,14 @@ params:
   max_length: 6000
 
 logs: true                 # keep the run's log lines with it (kiln tracking show RUN --logs)
+
+model:
+  # A pipeline registered as pipelineML({ training, inference, inputName }) is packaged as a model
+  # after each successful run (the run's artifact "model": kiln models predict -m runs:/RUN/model).
+  registered_model_name: null   # a name registers each packaged model as its next version (models:/NAME/1)
+  promote:
+    alias: null                 # e.g. champion: models:/NAME@champion then serves the version it points at
+    metric: null                # e.g. r2_score: the alias moves when a new version's run beats the current one's;
+                                # null: the alias is set only while it points nowhere (the first version)
+    greater_is_better: true
 `;

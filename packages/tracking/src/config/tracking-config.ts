@@ -1,9 +1,18 @@
 import { isAbsolute, relative } from "node:path";
 import { type ConfigDocument, closestMatches, formatLocation } from "kiln";
 import { TrackingError } from "../errors.js";
+import { checkAlias, checkModelName } from "../model/names.js";
 
 /** What to do with a parameter or tag value longer than `params.max_length`. */
 export type LongValues = "truncate" | "fail";
+
+/** The `model` section: what happens to models packaged from training/inference pairs (docs/models.md). */
+export interface ModelConfig {
+  /** Registers each packaged model as a new version of this model; a pair's `registeredModelName` wins. */
+  registeredModelName: string | null;
+  /** Moves an alias to new versions; a pair's `promote` wins. */
+  promote: { alias: string; metric: string | null; greaterIsBetter: boolean } | null;
+}
 
 /** `conf/<env>/tracking.yml`, with every default filled in. Keys: docs/tracking.md. */
 export interface TrackingConfig {
@@ -35,6 +44,7 @@ export interface TrackingConfig {
   };
   /** Keep the run's log lines with the run. */
   logs: boolean;
+  model: ModelConfig;
 }
 
 /** The defaults: a SQLite file and an artifact folder under `.kiln/`, everything recorded. */
@@ -47,6 +57,7 @@ export const DEFAULT_TRACKING_CONFIG: TrackingConfig = {
   pipelines: { skip: [] },
   params: { flatten: true, separator: ".", maxDepth: null, longValues: "truncate", maxLength: 6000 },
   logs: true,
+  model: { registeredModelName: null, promote: null },
 };
 
 /** Placeholders a run name may use. */
@@ -105,8 +116,42 @@ const SCHEMA: Spec = {
       },
     },
     logs: { kind: "boolean" },
+    model: {
+      kind: "section",
+      keys: {
+        registered_model_name: {
+          kind: "string",
+          nullable: true,
+          nonEmpty: true,
+          check: (v) => problemOf(() => checkModelName(v, "model.registered_model_name")),
+        },
+        promote: {
+          kind: "section",
+          keys: {
+            alias: {
+              kind: "string",
+              nullable: true,
+              nonEmpty: true,
+              check: (v) => problemOf(() => checkAlias(v, "model.promote.alias")),
+            },
+            metric: { kind: "string", nullable: true, nonEmpty: true },
+            greater_is_better: { kind: "boolean" },
+          },
+        },
+      },
+    },
   },
 };
+
+/** The message of what `check` throws, for a config problem; undefined when it passes. */
+function problemOf(check: () => unknown): string | undefined {
+  try {
+    check();
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
 
 function describeValue(value: unknown): string {
   if (value === null) return "null";
@@ -231,5 +276,22 @@ function fillDefaults(v: Record<string, Record<string, unknown> | undefined>): T
       maxLength: pick("params", "max_length", d.params.maxLength),
     },
     logs: (v.logs as unknown as boolean | undefined) ?? d.logs,
+    model: modelConfig(v.model),
+  };
+}
+
+function modelConfig(section: Record<string, unknown> | undefined): ModelConfig {
+  const promote = (section?.promote ?? null) as Record<string, unknown> | null;
+  const alias = promote?.alias;
+  return {
+    registeredModelName: (section?.registered_model_name as string | null | undefined) ?? null,
+    promote:
+      typeof alias === "string"
+        ? {
+            alias,
+            metric: (promote?.metric as string | null | undefined) ?? null,
+            greaterIsBetter: (promote?.greater_is_better as boolean | undefined) ?? true,
+          }
+        : null,
   };
 }

@@ -113,6 +113,64 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 2,
+    name: "model registry: registered models, versions, aliases, tags; models logged by runs",
+    statements: [
+      `CREATE TABLE kiln_registered_models (
+        name TEXT PRIMARY KEY,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        description TEXT
+      )`,
+      `CREATE TABLE kiln_model_versions (
+        name TEXT NOT NULL REFERENCES kiln_registered_models (name) ON DELETE CASCADE,
+        version INTEGER NOT NULL,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        run_id TEXT REFERENCES kiln_runs (run_id) ON DELETE SET NULL,
+        source TEXT NOT NULL,
+        status TEXT NOT NULL,
+        status_message TEXT,
+        user_id TEXT,
+        description TEXT,
+        model_uuid TEXT,
+        PRIMARY KEY (name, version)
+      )`,
+      "CREATE INDEX kiln_model_versions_by_run ON kiln_model_versions (run_id)",
+      `CREATE TABLE kiln_model_aliases (
+        name TEXT NOT NULL,
+        alias TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        PRIMARY KEY (name, alias),
+        FOREIGN KEY (name, version) REFERENCES kiln_model_versions (name, version) ON DELETE CASCADE
+      )`,
+      `CREATE TABLE kiln_registered_model_tags (
+        name TEXT NOT NULL REFERENCES kiln_registered_models (name) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (name, key)
+      )`,
+      `CREATE TABLE kiln_model_version_tags (
+        name TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (name, version, key),
+        FOREIGN KEY (name, version) REFERENCES kiln_model_versions (name, version) ON DELETE CASCADE
+      )`,
+      `CREATE TABLE kiln_logged_models (
+        run_id TEXT NOT NULL ${RUN_FK},
+        artifact_path TEXT NOT NULL,
+        model_uuid TEXT NOT NULL,
+        source TEXT NOT NULL,
+        input_name TEXT NOT NULL,
+        output_name TEXT NOT NULL,
+        logged_at BIGINT NOT NULL,
+        PRIMARY KEY (run_id, artifact_path)
+      )`,
+    ],
+  },
 ];
 
 /** The newest schema version this package writes. */

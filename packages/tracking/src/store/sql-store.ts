@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { SqlDriver } from "./sql-driver.js";
+import { SqlRegistry } from "./sql-registry.js";
 import {
   insertMany,
   lastWins,
@@ -25,10 +25,11 @@ import type {
   TrackingStore,
 } from "./types.js";
 
-/** The {@link TrackingStore} over SQL, for SQLite and PostgreSQL alike (schema: migrations.ts). */
-export class SqlStore implements TrackingStore {
-  constructor(readonly driver: SqlDriver) {}
-
+/**
+ * The {@link TrackingStore} over SQL, for SQLite and PostgreSQL alike (schema: migrations.ts); the
+ * model registry's half is {@link SqlRegistry}.
+ */
+export class SqlStore extends SqlRegistry implements TrackingStore {
   get display(): string {
     return this.driver.display;
   }

@@ -116,11 +116,122 @@ export interface RunDetails extends RunSummary {
   logs: LogLine[];
 }
 
+/** A model version's state, as MLflow names them (Kiln registers a version once its files are written: READY). */
+export type ModelVersionStatus = "READY" | "PENDING_REGISTRATION" | "FAILED_REGISTRATION";
+
+/** A named model in the registry, with its aliases and tags. */
+export interface RegisteredModel {
+  name: string;
+  /** Milliseconds since the epoch. */
+  createdAt: number;
+  updatedAt: number;
+  description: string | null;
+  tags: Record<string, string>;
+  /** Alias → the version it points at. */
+  aliases: Record<string, number>;
+  /** The highest version number, or null before the first version. */
+  latestVersion: number | null;
+}
+
+/** One version of a registered model: a model folder some run logged. */
+export interface ModelVersion {
+  name: string;
+  /** 1, 2, 3, … per model. */
+  version: number;
+  createdAt: number;
+  updatedAt: number;
+  /** The run that logged the model (null once that run is gone). */
+  runId: string | null;
+  /** The model folder: a local path or `s3://…` (the run's artifact folder + `/model`). */
+  source: string;
+  status: ModelVersionStatus;
+  statusMessage: string | null;
+  userId: string | null;
+  description: string | null;
+  /** The MLmodel file's `model_uuid`. */
+  modelUuid: string | null;
+  tags: Record<string, string>;
+  /** The aliases pointing at this version, sorted. */
+  aliases: string[];
+}
+
+/** What registering a new version takes. */
+export interface NewModelVersion {
+  name: string;
+  source: string;
+  runId: string | null;
+  userId: string | null;
+  modelUuid: string | null;
+  description?: string | null;
+  tags?: ReadonlyArray<readonly [string, string]>;
+}
+
+/** A model a run logged (its folder among the run's artifacts). */
+export interface LoggedModel {
+  runId: string;
+  /** Relative to the run's artifact folder: `model`. */
+  artifactPath: string;
+  modelUuid: string;
+  /** The model folder: the run's artifact folder + artifact path. */
+  source: string;
+  inputName: string;
+  outputName: string;
+  loggedAt: number;
+}
+
+/** When {@link ModelRegistryStore.promoteAlias} moves an alias. */
+export interface PromotionRule {
+  /** Null: only when the alias points nowhere yet. */
+  metric: string | null;
+  greaterIsBetter: boolean;
+}
+
+/** What {@link ModelRegistryStore.promoteAlias} did, and why. */
+export interface PromotionResult {
+  moved: boolean;
+  /** The version the alias pointed at before (null: none). */
+  previous: number | null;
+  reason: string;
+}
+
+/**
+ * The model registry (MLflow's, in the tracking store): registered models, their numbered versions,
+ * aliases and tags, and the models runs logged. Each write is one transaction.
+ */
+export interface ModelRegistryStore {
+  /** Records a logged model of a run (replacing one at the same artifact path). */
+  logModel(model: LoggedModel): Promise<void>;
+  loggedModels(runId: string): Promise<LoggedModel[]>;
+  /**
+   * Registers a new version (the registered model is created on first use) and returns it. Safe when
+   * several processes register versions of one model at once: each gets its own number.
+   */
+  registerModelVersion(version: NewModelVersion): Promise<ModelVersion>;
+  listRegisteredModels(): Promise<RegisteredModel[]>;
+  getRegisteredModel(name: string): Promise<RegisteredModel | undefined>;
+  /** Newest first. */
+  listModelVersions(name: string): Promise<ModelVersion[]>;
+  getModelVersion(name: string, version: number): Promise<ModelVersion | undefined>;
+  getModelVersionByAlias(name: string, alias: string): Promise<ModelVersion | undefined>;
+  /** Points `alias` at `version` (moving it from another version). The version must exist. */
+  setAlias(name: string, alias: string, version: number): Promise<void>;
+  /** Resolves to false when the alias did not exist. */
+  deleteAlias(name: string, alias: string): Promise<boolean>;
+  /** Moves `alias` to `version` when `rule` says so, in one transaction (see {@link PromotionRule}). */
+  promoteAlias(name: string, alias: string, version: number, rule: PromotionRule): Promise<PromotionResult>;
+  setRegisteredModelTags(name: string, tags: ReadonlyArray<readonly [string, string]>): Promise<void>;
+  setModelVersionTags(
+    name: string,
+    version: number,
+    tags: ReadonlyArray<readonly [string, string]>,
+  ): Promise<void>;
+}
+
 /**
  * Where runs are kept. The SQLite and PostgreSQL stores implement it over one schema (docs/tracking.md);
  * every write is one transaction, so concurrent writers never see or leave half a change.
  */
-export interface TrackingStore {
+export interface TrackingStore extends ModelRegistryStore {
   /** `sqlite:///…` or `postgresql://user:***@host/db`: the store as messages may show it. */
   readonly display: string;
   /** The experiment named `name`, created when missing (safe when several processes race). */

@@ -1,6 +1,6 @@
 import { node, pipeline } from "kiln";
 import { z } from "zod";
-import { evaluateModel, splitData, trainModel } from "./nodes.js";
+import { evaluateModel, predictPrice, splitData, trainModel } from "./nodes.js";
 
 const modelOptions = z.object({
   test_size: z.number().gt(0).lt(1),
@@ -47,4 +47,19 @@ export function createPipeline() {
   const namespaced = (namespace: string) =>
     pipeline(basePipeline(), { namespace, inputs: ["model_input_table"], tags: [namespace] });
   return pipeline([namespaced("active_modelling_pipeline"), namespaced("candidate_modelling_pipeline")]);
+}
+
+/**
+ * What the packaged model runs on each request: the active model's regressor predicts prices for
+ * feature rows. Its input is the training run's `X_test` (so the model's signature and input example
+ * come from the test rows); `src/pipelines.ts` binds it to training with pipelineML().
+ */
+export function inferencePipeline() {
+  const predictNode = node({
+    func: predictPrice,
+    inputs: ["regressor", "X_test"],
+    outputs: "price_predictions",
+    name: "predict_price_node",
+  });
+  return pipeline([predictNode], { namespace: "active_modelling_pipeline" });
 }

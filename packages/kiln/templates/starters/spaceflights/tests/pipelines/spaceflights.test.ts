@@ -2,11 +2,12 @@ import assert from "node:assert/strict";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, test } from "node:test";
+import { loadModel } from "@kiln/serve";
 import { openTrackingStore } from "@kiln/tracking";
 import { createLogger, KilnSession } from "kiln";
 import pl from "nodejs-polars";
 import { generateRawData } from "../../src/pipelines/data_generation/nodes.js";
-import { evaluateModel, splitData } from "../../src/pipelines/data_science/nodes.js";
+import { evaluateModel, predictPrice, splitData } from "../../src/pipelines/data_science/nodes.js";
 import { priceBandCounts } from "../../src/pipelines/reporting/nodes.js";
 import { inProjectCopy } from "../support/project-copy.js";
 
@@ -63,6 +64,22 @@ describe("data generation and data science nodes", () => {
   });
 });
 
+describe("the packaged model's node", () => {
+  test("predictPrice takes the model's features from each row (booleans as 0/1), ignoring other columns", () => {
+    const model = {
+      kind: "linear_regression" as const,
+      features: ["a", "b"],
+      coefficients: [2, 10],
+      intercept: 1,
+    };
+    const rows = pl.DataFrame({ b: [true, false], extra: ["x", "y"], a: [1, 3] });
+    const prices = predictPrice(model, rows);
+    assert.equal(prices.name, "price");
+    assert.deepEqual(prices.toArray(), [13, 7]);
+    assert.throws(() => predictPrice(model, pl.DataFrame({ a: [1] })), /lack the model's features: b/);
+  });
+});
+
 describe("reporting nodes", () => {
   test("priceBandCounts puts each row in one actual × predicted band cell", () => {
     const table = pl.DataFrame({ price: [1, 2, 3, 4, 5, 6], a: [1, 2, 3, 4, 5, 6] });
@@ -85,7 +102,7 @@ describe("reporting nodes", () => {
 });
 
 describe("the spaceflights project", () => {
-  test("generates its raw data, then runs processing and both models end to end", async () => {
+  test("generates its raw data, then runs processing and both models end to end, and packages the model", async () => {
     await inProjectCopy(async (projectPath) => {
       const logger = createLogger({ level: "silent" });
       const params = { data_generation: small };
@@ -111,6 +128,20 @@ describe("the spaceflights project", () => {
         const versions = await readdir(join(projectPath, `data/06_models/${namespace}/regressor.json`));
         assert.equal(versions.length, 1);
       }
+      // The run also packaged the active model's inference pipeline and registered it as the first
+      // version of "spaceflights" (conf/base/tracking.yml): it predicts prices for its input example.
+      const model = await loadModel("models:/spaceflights@champion", { projectPath });
+      const example = model.inputExample!;
+      const rows = pl.DataFrame(
+        Object.fromEntries(example.columns.map((column, i) => [column, example.data.map((row) => row[i])])),
+      );
+      const prices = ((await model.predict(rows)) as pl.Series).toArray() as number[];
+      assert.equal(prices.length, example.data.length);
+      assert.ok(
+        prices.every((price) => Number.isFinite(price) && price > 0),
+        String(prices),
+      );
+      await model.close();
       const table = pl.readParquet(join(projectPath, "data/03_primary/model_input_table.parquet"));
       assert.equal(table.getColumn("price").nullCount(), 0);
       const reports = await readdir(join(projectPath, "data/08_reporting"));

@@ -70,3 +70,18 @@ export function evaluateModel(model: LinearModel, xTest: pl.DataFrame, yTest: pl
     max_error: Math.max(...errors),
   };
 }
+
+/**
+ * The packaged model's one step: predicted prices for rows of features (a request's rows, or the
+ * test rows during training). Columns beyond the model's features are ignored; a missing one is an
+ * error naming it.
+ */
+export function predictPrice(model: LinearModel, features: pl.DataFrame): pl.Series {
+  const missing = model.features.filter((f) => !features.columns.includes(f));
+  if (missing.length > 0) throw new Error(`The rows lack the model's features: ${missing.join(", ")}.`);
+  // Rows as plain objects, in one call into Polars: on a request's few rows, column expressions
+  // (select, cast) would cost far more than the arithmetic. A missing value predicts NaN.
+  const rows = features.toRecords() as Array<Record<string, unknown>>;
+  const x = rows.map((row) => model.features.map((f) => (row[f] == null ? Number.NaN : Number(row[f]))));
+  return pl.Series("price", predict(model, x), pl.Float64);
+}
