@@ -10,6 +10,10 @@ export interface RunParams {
   /** The project folder (Kedro's `project_path`) and the config environment, when a session runs. */
   projectPath?: string;
   env?: string;
+  /** The run's `--params` overrides, nested (Kedro's `extra_params`), when a session runs. */
+  runtimeParams?: Record<string, unknown>;
+  /** `--conf-source` as given, when a session runs with one. */
+  confSource?: string;
   /** Anything else the caller records (CLI options, env, …). */
   [key: string]: unknown;
 }
@@ -110,6 +114,12 @@ export interface Plugin {
   configPatterns?: Readonly<Record<string, readonly string[]>>;
   /** CLI commands this plugin adds: functions that receive the commander program and add to it. */
   commands?: unknown[];
+  /**
+   * Runners this plugin adds, by the name `kiln run --runner NAME` takes: each a function that makes
+   * the runner from the session's `RunnerFactoryOptions` (see `createRunner`). A plugin runner may
+   * not take a built-in runner's name.
+   */
+  runners?: Record<string, unknown>;
 }
 
 export const HOOK_NAMES: readonly HookName[] = [

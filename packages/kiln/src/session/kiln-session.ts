@@ -327,6 +327,7 @@ export class KilnSession {
         source: { module: registryFile(this.project), export: "registerPipelines", name: "*" },
         logger: this.logger,
         projectPath: this.project.root,
+        plugins: this.plugins,
       });
       return await runner.run(pipe, catalog, {
         hooks,
@@ -338,6 +339,8 @@ export class KilnSession {
           env: this.env,
           project: this.project.name,
           projectPath: this.project.root,
+          runtimeParams: this.options.runtimeParams ?? {},
+          ...(this.options.confSource ? { confSource: this.options.confSource } : {}),
           ...recordedOptions,
         },
         onProgress: progress,
