@@ -172,7 +172,7 @@ export class DistributedRunner extends BaseRunner {
       );
     }
     this.logger.info(
-      `Distributed run ${run.spec.runId}: ${pipeline.nodes.length} nodes in ${run.units.length} jobs on queue "${settings.queue}" at ${shownUrl(settings.redis)}.`,
+      `Distributed run ${run.spec.runId}: ${pipeline.nodes.length} node${pipeline.nodes.length === 1 ? "" : "s"} in ${run.units.length} job${run.units.length === 1 ? "" : "s"} on queue "${settings.queue}" at ${shownUrl(settings.redis)}.`,
     );
   }
 

@@ -38,13 +38,15 @@ export async function connectRedis(url: string, options: { timeoutMs?: number } 
     ]);
   } catch (error) {
     redis.disconnect();
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    // connect() says only "Connection is closed."; the socket's own error says why.
+    const cause = lastError ?? error;
+    const reason = (cause as NodeJS.ErrnoException).code ?? (cause as Error).message;
     throw new DistributedError(
       "KILN_DISTRIBUTED_REDIS_UNREACHABLE",
       `Could not reach Redis at ${shownUrl(url)} (${reason}).`,
       {
         hint: "Start Redis there (e.g. redis-server), or point Kiln at yours: --runner-params redis=redis://host:6379 for kiln run, --redis for kiln worker and kiln schedule, or KILN_REDIS_URL for all.",
-        cause: error,
+        cause,
       },
     );
   } finally {

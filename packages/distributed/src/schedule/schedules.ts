@@ -84,7 +84,7 @@ export class Schedules {
       ...(schedule.params !== undefined ? { params: schedule.params } : {}),
       ...(schedule.env !== undefined ? { env: schedule.env } : {}),
     };
-    const job = await this.queue.upsertJobScheduler(
+    await this.queue.upsertJobScheduler(
       schedule.name,
       schedule.cron !== undefined
         ? {
@@ -98,7 +98,8 @@ export class Schedules {
         opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
       },
     );
-    return job ? new Date(job.timestamp + (job.opts.delay ?? 0)) : undefined;
+    const added = await this.queue.getJobScheduler(schedule.name);
+    return added?.next ? new Date(added.next) : undefined;
   }
 
   /** Every schedule of the queue, by name. */
