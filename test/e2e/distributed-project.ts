@@ -95,7 +95,10 @@ export default defineSettings({
     {
       name: "hook-recorder",
       hooks: {
-        beforePipelineRun: ({ runParams }) => log(\`beforePipelineRun \${runParams.runner}\`),
+        beforePipelineRun: ({ runParams }) => log(\`beforePipelineRun \${runParams.runner} \${runParams.runId}\`),
+        beforeRunPart: ({ runParams, pipeline }) =>
+          log(\`beforeRunPart \${pipeline.nodes.map((n) => n.name).join(",")} \${runParams.runId} \${runParams.pipelineName}\`),
+        afterRunPart: ({ error }) => log(\`afterRunPart \${error ? "failed" : "ok"}\`),
         afterPipelineRun: () => log("afterPipelineRun"),
         beforeNodeRun: ({ node }) => log(\`beforeNodeRun \${node.name}\`),
         afterNodeRun: ({ node, outputs }) => log(\`afterNodeRun \${node.name} \${JSON.stringify(outputs)}\`),

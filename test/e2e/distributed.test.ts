@@ -106,6 +106,13 @@ describe("kiln run --runner distributed", () => {
     expect(nodeHooks.every((h) => h[0] !== coordinator[0])).toBe(true);
     expect(hooks.filter((h) => h[1] === "afterPipelineRun")).toEqual([[coordinator[0], "afterPipelineRun"]]);
     expect(hooks.find((h) => h[1] === "afterNodeRun" && h[2] === "total")?.[3]).toBe('{"total":91}');
+    // Each job told the worker's plugins which run it belongs to (beforeRunPart), with the run's params.
+    const parts = hooks.filter((h) => h[1] === "beforeRunPart");
+    expect(parts.map((h) => h[2]).sort()).toEqual(nodeHooks.map((h) => h[2]).sort());
+    expect(
+      parts.every((h) => h[0] !== coordinator[0] && h[3] === coordinator[3] && h[4] === "__default__"),
+    ).toBe(true);
+    expect(hooks.filter((h) => h[1] === "afterRunPart").map((h) => h[2])).toEqual(Array(6).fill("ok"));
 
     const records = (await readFile(join(dir, ".kiln/runs.jsonl"), "utf8"))
       .trim()

@@ -21,6 +21,8 @@ export interface RunSpec {
   runtimeParams: Record<string, unknown>;
   confSource?: string;
   loadVersions?: Record<string, string>;
+  /** The run's `runParams` as the coordinator's hooks saw them (JSON), for the workers' `beforeRunPart`. */
+  runParams: Record<string, unknown>;
 }
 
 /** The data of a {@link NODES_JOB}. */

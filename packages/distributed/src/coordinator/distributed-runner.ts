@@ -115,6 +115,10 @@ export class DistributedRunner extends BaseRunner {
         runtimeParams: (params.runtimeParams as Record<string, unknown> | undefined) ?? {},
         ...(typeof params.confSource === "string" ? { confSource: params.confSource } : {}),
         ...(params.loadVersions ? { loadVersions: params.loadVersions as Record<string, string> } : {}),
+        // What BullMQ can carry (JSON) of what the coordinator's hooks get.
+        runParams: JSON.parse(
+          JSON.stringify({ ...params, runId, runner: this.name, pipelineName: options.pipelineName }),
+        ) as Record<string, unknown>,
       },
       command: options.command,
       redis,

@@ -7,7 +7,10 @@ import {
   MemoryDataset,
   type Node,
   NodeFunctionFailure,
+  Pipeline,
+  type PipelineHookContext,
   quoteList,
+  type RunParams,
   runNodeTask,
   type TaskEnv,
 } from "kiln";
@@ -62,7 +65,7 @@ export async function runNodesJob(job: Job<NodesJobData>, env: NodesJobEnv): Pro
   };
   if ((await env.redis.exists(cancelledKey(env.queue, run.runId))) === 1)
     throw new UnrecoverableError(`run ${run.runId} was cancelled`);
-  let setup: { catalog: DataCatalog; nodes: Node[]; hooks: HookManager };
+  let setup: Awaited<ReturnType<typeof prepare>>;
   try {
     setup = await prepare(job.data, env, worker);
   } catch (error) {
@@ -70,10 +73,10 @@ export async function runNodesJob(job: Job<NodesJobData>, env: NodesJobEnv): Pro
     if (!(error instanceof UnrecoverableError)) await reportFailure(names[0]!, error, false);
     throw error;
   }
-  const { catalog, nodes } = setup;
+  const { catalog, nodes, hooks, part } = setup;
   const task: TaskEnv = {
     catalog,
-    hooks: setup.hooks,
+    hooks,
     runId: run.runId,
     isAsync: false,
     execute: inProcess,
@@ -89,8 +92,10 @@ export async function runNodesJob(job: Job<NodesJobData>, env: NodesJobEnv): Pro
     } catch (error) {
       const inFunction = error instanceof NodeFunctionFailure;
       const cause = inFunction ? error.error : error;
+      const failure = cause instanceof Error ? cause : new Error(String(cause));
       await reportFailure(node.name, cause, inFunction);
-      throw cause instanceof Error ? cause : new Error(String(cause));
+      await hooks.call("afterRunPart", { ...part, error: failure });
+      throw failure;
     }
     const durationMs = performance.now() - t0;
     done.push({ node: node.name, durationMs });
@@ -102,6 +107,7 @@ export async function runNodesJob(job: Job<NodesJobData>, env: NodesJobEnv): Pro
       durationMs,
     });
   }
+  await hooks.call("afterRunPart", part);
   return { worker, nodes: done };
 }
 
@@ -110,7 +116,7 @@ async function prepare(
   data: NodesJobData,
   env: NodesJobEnv,
   worker: string,
-): Promise<{ catalog: DataCatalog; nodes: Node[]; hooks: HookManager }> {
+): Promise<{ catalog: DataCatalog; nodes: Node[]; hooks: HookManager; part: PipelineHookContext }> {
   const { run, nodes: names } = data;
   const context = await env.runs.get(run);
   if (run.project && context.session.project.name !== run.project) {
@@ -148,5 +154,17 @@ async function prepare(
   for (const node of nodes)
     for (const ds of [...node.inputs, ...node.outputs])
       if (!catalog.has(ds)) catalog.add(ds, new MemoryDataset());
-  return { catalog, nodes, hooks: context.session.hooks };
+  const hooks = context.session.hooks;
+  // This process takes part in a run started elsewhere: plugins (tracking) attach to it here.
+  const runParams: RunParams = {
+    ...run.runParams,
+    runId: run.runId,
+    runner: String(run.runParams.runner ?? "DistributedRunner"),
+    projectPath: context.session.project.root,
+    env: context.session.env,
+    worker,
+  };
+  const part: PipelineHookContext = { runParams, pipeline: new Pipeline(nodes), catalog };
+  await hooks.call("beforeRunPart", part);
+  return { catalog, nodes, hooks, part };
 }

@@ -78,6 +78,15 @@ export interface Hooks {
   beforePipelineRun?(ctx: PipelineHookContext): MaybePromise<void>;
   afterPipelineRun?(ctx: PipelineHookContext & { runResult: Record<string, unknown> }): MaybePromise<void>;
   onPipelineError?(ctx: PipelineHookContext & { error: Error }): MaybePromise<void>;
+  /**
+   * This process is about to run some nodes of a run that started in another process (a
+   * `kiln worker` taking a job of a distributed run): `runParams` are the run's (its `runId`),
+   * `pipeline` holds the nodes run here, `catalog` is this process's copy. Not a new run:
+   * `beforePipelineRun` was called where the run started. Node and dataset hooks follow here.
+   */
+  beforeRunPart?(ctx: PipelineHookContext): MaybePromise<void>;
+  /** Those nodes are done here (`error` when one failed); the run goes on where it started. */
+  afterRunPart?(ctx: PipelineHookContext & { error?: Error }): MaybePromise<void>;
   /** May return replacement values for some inputs (dataset name → value). */
   // biome-ignore lint/suspicious/noConfusingVoidType: lets hooks that return nothing type-check
   beforeNodeRun?(ctx: NodeHookContext): MaybePromise<Record<string, unknown> | undefined | void>;
@@ -128,6 +137,8 @@ export const HOOK_NAMES: readonly HookName[] = [
   "beforePipelineRun",
   "afterPipelineRun",
   "onPipelineError",
+  "beforeRunPart",
+  "afterRunPart",
   "beforeNodeRun",
   "afterNodeRun",
   "onNodeError",
