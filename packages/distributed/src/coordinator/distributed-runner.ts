@@ -216,6 +216,7 @@ export class DistributedRunner extends BaseRunner {
     const run = this.#run!;
     const { settings } = this;
     const inFlight: Promise<void>[] = [];
+    const inRedis = new Set(run.redisDatasets);
     let failure: { error: unknown } | undefined;
     return new Promise<void>((resolve, reject) => {
       const jobs = new RunJobs({
@@ -229,7 +230,8 @@ export class DistributedRunner extends BaseRunner {
         data: (unit): NodesJobData => ({
           run: run.spec,
           nodes: unit.nodes.map((n) => n.name),
-          redisDatasets: run.redisDatasets,
+          // Only the job's own: a job's data is stored and read once per job.
+          redisDatasets: unit.nodes.flatMap((n) => [...n.inputs, ...n.outputs].filter((ds) => inRedis.has(ds))),
           memoryLimit: settings.memoryLimit,
         }),
         nodes: {

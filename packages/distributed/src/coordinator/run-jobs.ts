@@ -55,6 +55,7 @@ export class RunJobs {
   readonly #byId = new Map<string, UnitEntry>();
   readonly #byUnit = new Map<JobUnit, UnitEntry>();
   readonly #started = new Set<Node>();
+  readonly #counts = new Map<UnitState, number>();
   readonly #completed = new Set<Node>();
   #toQueue: UnitEntry[] = [];
   #flushing = false;
@@ -80,6 +81,7 @@ export class RunJobs {
       this.#byId.set(entry.id, entry);
       this.#byUnit.set(unit, entry);
     });
+    this.#counts.set("blocked", options.units.length);
     const { events } = options;
     events.on("active", this.#onActive);
     events.on("progress", this.#onProgress);
@@ -113,11 +115,11 @@ export class RunJobs {
     this.#toQueue = [];
     let removed = 0;
     for (const entry of this.#byUnit.values()) {
-      if (entry.state === "blocked" || entry.state === "pending") entry.state = "removed";
+      if (entry.state === "blocked" || entry.state === "pending") this.#set(entry, "removed");
       if (entry.state !== "queued") continue;
       // 0 when a worker holds the job's lock: it is running, and its events will come.
       if ((await this.#o.queue.remove(entry.id)) === 1 && entry.state === "queued") {
-        entry.state = "removed";
+        this.#set(entry, "removed");
         removed++;
       }
     }
@@ -129,7 +131,7 @@ export class RunJobs {
   }
 
   #queue(entry: UnitEntry): void {
-    entry.state = "pending";
+    this.#set(entry, "pending");
     this.#toQueue.push(entry);
     // Units made ready by the same burst of events go to Redis in one addBulk.
     if (!this.#flushing) {
@@ -143,7 +145,7 @@ export class RunJobs {
     const batch = this.#toQueue.filter((e) => e.state === "pending");
     this.#toQueue = [];
     if (batch.length === 0 || this.#stopped) return;
-    for (const entry of batch) entry.state = "queued";
+    for (const entry of batch) this.#set(entry, "queued");
     const { attempts, retryDelay } = this.#o;
     try {
       await this.#o.queue.addBulk(
@@ -185,7 +187,7 @@ export class RunJobs {
   readonly #onActive = ({ jobId }: { jobId: string }) => {
     const entry = this.#entry(jobId);
     if (!entry || entry.state === "completed" || entry.state === "failed") return;
-    entry.state = "active";
+    this.#set(entry, "active");
     // A one-node job starts its node; a group says which node it is on through progress reports.
     if (entry.unit.nodes.length === 1) this.#start(entry.unit.nodes[0]!);
   };
@@ -222,7 +224,7 @@ export class RunJobs {
   readonly #onCompleted = ({ jobId, returnvalue }: { jobId: string; returnvalue: unknown }) => {
     const entry = this.#entry(jobId);
     if (!entry || entry.state === "completed") return;
-    entry.state = "completed";
+    this.#set(entry, "completed");
     const result = returnvalue as NodesJobResult | undefined;
     this.#o.logger.debug(`Job ${jobId} completed on ${result?.worker ?? "a worker"}.`);
     for (const node of entry.unit.nodes) this.#complete(node);
@@ -239,7 +241,7 @@ export class RunJobs {
     const entry = this.#entry(jobId);
     if (!entry || entry.state === "completed" || entry.state === "failed" || entry.state === "removed")
       return;
-    entry.state = "failed";
+    this.#set(entry, "failed");
     const failure = entry.lastFailure ?? {
       // The job failed outside any node: the worker could not open the project, or it died too often.
       node: entry.unit.nodes.find((n) => !this.#completed.has(n)) ?? entry.unit.nodes[0]!,
@@ -256,8 +258,21 @@ export class RunJobs {
   };
 
   #checkSettled(): void {
-    const states = [...this.#byUnit.values()].map((e) => e.state);
-    if (states.some((s) => s === "pending" || s === "queued" || s === "active")) return;
-    if (this.#stopped || states.every((s) => s === "completed")) this.#settle();
+    // Counted, not searched: a run of thousands of jobs checks this after every event.
+    let busy = 0;
+    let completed = 0;
+    for (const [state, n] of this.#counts) {
+      if (state === "pending" || state === "queued" || state === "active") busy += n;
+      else if (state === "completed") completed += n;
+    }
+    if (busy > 0) return;
+    if (this.#stopped || completed === this.#byUnit.size) this.#settle();
+  }
+
+  /** Moves a unit to `state`, keeping the per-state counts. */
+  #set(entry: UnitEntry, state: UnitState): void {
+    this.#counts.set(entry.state, this.#counts.get(entry.state)! - 1);
+    this.#counts.set(state, (this.#counts.get(state) ?? 0) + 1);
+    entry.state = state;
   }
 }
