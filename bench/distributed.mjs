@@ -88,16 +88,23 @@ function startUntil(command, argv, cwd, pattern) {
     };
     child.stdout.on("data", onData);
     child.stderr.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`${command} exited (${code}) before ${pattern}:\n${text}`)));
+    child.once("exit", (code) =>
+      reject(new Error(`${command} exited (${code}) before ${pattern}:\n${text}`)),
+    );
   });
 }
 
 /** `kiln run ...` in `dir`: whole-process time and the run time its last log line gives. */
 function timedRun(dir, argv) {
   const t0 = performance.now();
-  const child = spawnSync(process.execPath, [kiln, "run", ...argv], { cwd: dir, encoding: "utf8", maxBuffer: 1 << 28 });
+  const child = spawnSync(process.execPath, [kiln, "run", ...argv], {
+    cwd: dir,
+    encoding: "utf8",
+    maxBuffer: 1 << 28,
+  });
   const wallMs = performance.now() - t0;
-  if (child.status !== 0) throw new Error(`kiln run ${argv.join(" ")} exited ${child.status}:\n${child.stderr.slice(-3000)}`);
+  if (child.status !== 0)
+    throw new Error(`kiln run ${argv.join(" ")} exited ${child.status}:\n${child.stderr.slice(-3000)}`);
   const m = /Pipeline completed: \d+ nodes in ([\d.]+) (ms|s)/.exec(child.stderr);
   if (!m) throw new Error(`no completion line:\n${child.stderr.slice(-2000)}`);
   return { wallMs, runMs: Number(m[1]) * (m[2] === "s" ? 1000 : 1) };
@@ -133,7 +140,9 @@ try {
     result.distributed.push(
       timedRun(dir, ["--runner", "distributed", "--runner-params", `redis=${url},queue=bench,memory=redis`]),
     );
-    result.parallel.push(timedRun(dir, ["--runner", "parallel", "--runner-params", `max_workers=${workers}`]));
+    result.parallel.push(
+      timedRun(dir, ["--runner", "parallel", "--runner-params", `max_workers=${workers}`]),
+    );
     result.sequential.push(timedRun(dir, []));
   }
   report(result);

@@ -22,7 +22,9 @@ import {
 const args = parseArgs();
 const samples = Number(args.samples ?? (args.quick ? 3 : 5));
 const warmRepeat = 6; // one process, first (cold) iteration dropped: warm = median of the other 5
-const only = new Set((args.only ?? "build,sequential,parallel,catalog,cli,tabular,viz,distributed").split(","));
+const only = new Set(
+  (args.only ?? "build,sequential,parallel,catalog,cli,tabular,viz,distributed").split(","),
+);
 const progress = (message) => process.stderr.write(`[bench] ${message}\n`);
 const load = () =>
   loadavg()
@@ -501,7 +503,12 @@ if (only.has("distributed")) {
         ["ParallelRunner, max_workers 2", "parallel"],
         ["SequentialRunner", "sequential"],
       ]) {
-        rows.push([label, ms(med(result[key], "runMs")), ms(med(result[key], "wallMs")), (med(result[key], "runMs") / result.nodes).toFixed(2)]);
+        rows.push([
+          label,
+          ms(med(result[key], "runMs")),
+          ms(med(result[key], "wallMs")),
+          (med(result[key], "runMs") / result.nodes).toFixed(2),
+        ]);
       }
     }
   }
@@ -509,7 +516,7 @@ if (only.has("distributed")) {
   emit(table(["Runner", "Run (ms)", "Whole `kiln run` (ms)", "Run per node (ms)"], rows));
   emit();
   emit(
-    "Nodes are `x => x + 1` in 10 layers of 100 (each reads one value of the layer before); between workers the values go through Redis (`memory=redis`), in the other runners through memory. Run = the run's own \"Pipeline completed … in\" figure; per node = run ÷ 1,000.",
+    'Nodes are `x => x + 1` in 10 layers of 100 (each reads one value of the layer before); between workers the values go through Redis (`memory=redis`), in the other runners through memory. Run = the run\'s own "Pipeline completed … in" figure; per node = run ÷ 1,000.',
   );
   emit();
   others(meter, "distributed");

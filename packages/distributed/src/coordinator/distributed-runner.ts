@@ -231,7 +231,9 @@ export class DistributedRunner extends BaseRunner {
           run: run.spec,
           nodes: unit.nodes.map((n) => n.name),
           // Only the job's own: a job's data is stored and read once per job.
-          redisDatasets: unit.nodes.flatMap((n) => [...n.inputs, ...n.outputs].filter((ds) => inRedis.has(ds))),
+          redisDatasets: unit.nodes.flatMap((n) =>
+            [...n.inputs, ...n.outputs].filter((ds) => inRedis.has(ds)),
+          ),
           memoryLimit: settings.memoryLimit,
         }),
         nodes: {
