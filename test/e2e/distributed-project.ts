@@ -74,8 +74,14 @@ const memory = pipeline([
   node({ func: (v: { n: number; list: number[] }) => v.list.reduce((a, b) => a + b, v.n), inputs: "between", outputs: "mem_total", name: "consume", namespace: "mem" }),
 ]);
 
+/** Logs metrics to the tracked run (run_metrics is a tracking.MetricsDataset in the tracked variant). */
+const tracked = pipeline([
+  node({ func: (n: number) => Array.from({ length: n }, (_, i) => i + 1), inputs: "params:n", outputs: "numbers", name: "make_numbers" }),
+  node({ func: (xs: number[]) => ({ n_count: xs.length, n_max: Math.max(...xs) }), inputs: "numbers", outputs: "run_metrics", name: "measure" }),
+]);
+
 export async function registerPipelines() {
-  return { __default__: main, main, slow_chain: slowChain, slow_fan: slowFan, flaky, memory };
+  return { __default__: main, main, slow_chain: slowChain, slow_fan: slowFan, flaky, memory, tracked };
 }
 `;
 
@@ -117,8 +123,14 @@ const CATALOG = [
   .map(json)
   .join("");
 
-/** Writes the project into `dir` (node_modules linked to this repository's). */
-export async function writeDistributedProject(dir: string): Promise<void> {
+/**
+ * Writes the project into `dir` (node_modules linked to this repository's); with `tracking`, it
+ * depends on @kiln/tracking too and `run_metrics` is a tracking.MetricsDataset.
+ */
+export async function writeDistributedProject(
+  dir: string,
+  options: { tracking?: boolean } = {},
+): Promise<void> {
   await mkdir(join(dir, "src"), { recursive: true });
   await mkdir(join(dir, "conf/base"), { recursive: true });
   await mkdir(join(dir, "conf/local"), { recursive: true });
@@ -130,7 +142,11 @@ export async function writeDistributedProject(dir: string): Promise<void> {
         private: true,
         type: "module",
         kiln: { projectName: "dist-demo", sourceDir: "src" },
-        dependencies: { kiln: "*", "@kiln/distributed": "*" },
+        dependencies: {
+          kiln: "*",
+          "@kiln/distributed": "*",
+          ...(options.tracking ? { "@kiln/tracking": "*" } : {}),
+        },
       },
       null,
       2,
@@ -138,7 +154,10 @@ export async function writeDistributedProject(dir: string): Promise<void> {
   );
   await writeFile(join(dir, "src/pipelines.ts"), PIPELINES);
   await writeFile(join(dir, "src/settings.ts"), SETTINGS);
-  await writeFile(join(dir, "conf/base/catalog.yml"), CATALOG);
+  await writeFile(
+    join(dir, "conf/base/catalog.yml"),
+    options.tracking ? `${CATALOG}run_metrics:\n  type: tracking.MetricsDataset\n` : CATALOG,
+  );
   await writeFile(join(dir, "conf/base/parameters.yml"), "n: 6\nslow_ms: 3000\nseed: 1\nfail_times: 0\n");
   await symlink(join(repo, "node_modules"), join(dir, "node_modules"), "junction");
 }

@@ -303,6 +303,56 @@ describe("kiln run --runner distributed", () => {
   });
 });
 
+describe("with @kiln/tracking", () => {
+  it("records every node of a distributed run where the run started, with the metrics workers logged", async () => {
+    const tracked = await mkdtemp(join(tmpdir(), "kiln-e2e-distributed-tracked-"));
+    try {
+      await writeDistributedProject(tracked, { tracking: true });
+      const queue = newQueue();
+      const workers = await startWorkers(tracked, redis.url, queue, 2);
+      let run: Result;
+      try {
+        run = ok(
+          await kiln(
+            tracked,
+            "run",
+            "--pipeline",
+            "tracked",
+            "--runner",
+            "distributed",
+            "--runner-params",
+            params(queue),
+          ),
+        );
+      } finally {
+        await stopWorkers(workers);
+      }
+      const id = /Tracking run (\S+) in /.exec(run.stderr)?.[1];
+      expect(id, run.output).toBeDefined();
+      const shown = JSON.parse(ok(await kiln(tracked, "tracking", "show", id!, "--json")).stdout);
+      expect(shown).toMatchObject({
+        status: "FINISHED",
+        tags: { "kiln.runner": "DistributedRunner" },
+        metrics: { "run_metrics.n_count": 6, "run_metrics.n_max": 6 },
+      });
+      expect(shown.nodes.map((n: { name: string; status: string }) => [n.name, n.status]).sort()).toEqual([
+        ["make_numbers", "success"],
+        ["measure", "success"],
+      ]);
+      expect(shown.lineage).toContainEqual(
+        expect.objectContaining({
+          node: "make_numbers",
+          dataset: "numbers",
+          direction: "output",
+          location: "data/out/numbers.json",
+        }),
+      );
+    } finally {
+      await rm(tracked, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("kiln schedule", () => {
   it("adds a schedule a worker runs as a normal, recorded run; lists and removes it", async () => {
     await clean();
