@@ -225,7 +225,8 @@ export function startKiln(cwd: string, args: string[]): KilnProcess {
 
 /**
  * Starts `kiln worker` processes on `queue`, with short stall settings so a killed worker's job
- * moves on within about a second, and waits until each takes jobs.
+ * moves on within a few seconds (long enough that a worker starved of CPU on a busy machine is not
+ * taken for dead), and waits until each takes jobs.
  */
 export async function startWorkers(
   cwd: string,
@@ -242,7 +243,7 @@ export async function startWorkers(
       "--queue",
       queue,
       "--lock-duration",
-      "1000",
+      "3000",
       "--stalled-interval",
       "500",
       ...extra,

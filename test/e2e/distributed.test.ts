@@ -1,6 +1,6 @@
 // @kiln/distributed end to end: a real redis-server on 127.0.0.1, `kiln worker` processes and
 // `kiln run --runner distributed` on a throwaway project. Workers use short stall settings
-// (--lock-duration 1000 --stalled-interval 500), so a killed worker's job moves on within seconds.
+// (--lock-duration 3000 --stalled-interval 500), so a killed worker's job moves on within seconds.
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
