@@ -4,11 +4,20 @@
  * `kiln worker` processes (`--concurrency` jobs each); then `kiln run` with the distributed runner
  * (values between nodes kept in Redis: memory=redis), the parallel runner (max_workers = workers) and
  * the sequential runner, `--samples` times each. Prints one JSON line: run times (from the run's
- * "Pipeline completed … in X" line) and whole-process times.
+ * "Pipeline completed … in X" line), whole-process times, and the CPU time of every process involved
+ * (`kiln run`, and for the distributed runner the workers and Redis too).
  *   node bench/distributed.mjs [--nodes 1000] [--width 100] [--workers 2] [--concurrency 4] [--samples 3]
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -94,8 +103,24 @@ function startUntil(command, argv, cwd, pattern) {
   });
 }
 
-/** `kiln run ...` in `dir`: whole-process time and the run time its last log line gives. */
-function timedRun(dir, argv) {
+const ticks = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
+
+/** CPU time (ms) from /proc/<pid>/stat: the process's own (utime + stime), or its waited-for children's. */
+function cpuMs(pid, children = false) {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  // After "pid (comm) " comes field 3: utime (14) and stime (15) are at 11 and 12, cutime and cstime at 13 and 14.
+  const [a, b] = children ? [fields[13], fields[14]] : [fields[11], fields[12]];
+  return ((Number(a) + Number(b)) * 1000) / ticks;
+}
+
+/**
+ * `kiln run ...` in `dir`: whole-process time, the run time its last log line gives, and the CPU
+ * time it and the `others` processes (workers, Redis) used, which load on the rest of the machine
+ * disturbs far less than wall time.
+ */
+function timedRun(dir, argv, others = []) {
+  const cpu = () => cpuMs("self", true) + others.reduce((sum, pid) => sum + cpuMs(pid), 0);
+  const cpu0 = cpu();
   const t0 = performance.now();
   const child = spawnSync(process.execPath, [kiln, "run", ...argv], {
     cwd: dir,
@@ -107,7 +132,7 @@ function timedRun(dir, argv) {
     throw new Error(`kiln run ${argv.join(" ")} exited ${child.status}:\n${child.stderr.slice(-3000)}`);
   const m = /Pipeline completed: \d+ nodes in ([\d.]+) (ms|s)/.exec(child.stderr);
   if (!m) throw new Error(`no completion line:\n${child.stderr.slice(-2000)}`);
-  return { wallMs, runMs: Number(m[1]) * (m[2] === "s" ? 1000 : 1) };
+  return { wallMs, runMs: Number(m[1]) * (m[2] === "s" ? 1000 : 1), cpuMs: cpu() - cpu0 };
 }
 
 const bin = process.env.KILN_REDIS_SERVER ?? "/usr/bin/redis-server";
@@ -136,9 +161,14 @@ try {
   }
   const result = { nodes, width, workers, concurrency, distributed: [], parallel: [], sequential: [] };
   timedRun(dir, ["--runner", "distributed", "--runner-params", `redis=${url},queue=bench,memory=redis`]); // warm-up: compile cache, worker sessions
+  const helpers = [redis.pid, ...started.map((w) => w.pid)];
   for (let s = 0; s < samples; s++) {
     result.distributed.push(
-      timedRun(dir, ["--runner", "distributed", "--runner-params", `redis=${url},queue=bench,memory=redis`]),
+      timedRun(
+        dir,
+        ["--runner", "distributed", "--runner-params", `redis=${url},queue=bench,memory=redis`],
+        helpers,
+      ),
     );
     result.parallel.push(
       timedRun(dir, ["--runner", "parallel", "--runner-params", `max_workers=${workers}`]),

@@ -75,8 +75,12 @@ export interface NodesJobResult {
   nodes: Array<{ node: string; durationMs: number }>;
 }
 
+let name: string | undefined;
 /** `host:pid`, how logs name a worker process. */
-export const workerName = (): string => `${hostname()}:${process.pid}`;
+export const workerName = (): string => {
+  name ??= `${hostname()}:${process.pid}`;
+  return name;
+};
 
 /**
  * A job id for one unit of a run. BullMQ refuses custom ids that look like integers or hold `:`, so

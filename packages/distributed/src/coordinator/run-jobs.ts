@@ -156,7 +156,8 @@ export class RunJobs {
             jobId: entry.id,
             attempts,
             ...(retryDelay > 0 ? { backoff: { type: "fixed", delay: retryDelay } } : {}),
-            removeOnComplete: { age: 3600, count: 10_000 },
+            // The completed event carries the result; a kept job would only cost Redis memory and trimming.
+            removeOnComplete: true,
             removeOnFail: { age: 7 * 24 * 3600 },
           },
         })),

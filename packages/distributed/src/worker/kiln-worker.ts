@@ -12,7 +12,7 @@ import {
 } from "../protocol.js";
 import { connectRedis, defaultRedisUrl, shownUrl } from "../redis/connection.js";
 import { RunContexts } from "./run-contexts.js";
-import { runNodesJob } from "./run-nodes-job.js";
+import { cancelChecker, runNodesJob } from "./run-nodes-job.js";
 import { runScheduledJob } from "./run-scheduled-job.js";
 
 /** Options of {@link KilnWorker.start}; the `kiln worker` flags. */
@@ -83,7 +83,7 @@ export class KilnWorker {
     const maxStalledCount = positive("--max-stalled", options.maxStalled, 1, 0);
     const redis = await connectRedis(url);
     const runs = new RunContexts(project.root, logger);
-    const env = { queue, redis, runs, logger };
+    const env = { queue, redis, runs, logger, cancelled: cancelChecker(redis, queue) };
     const processor = async (job: Job) => {
       if (job.name === NODES_JOB) return runNodesJob(job as Job<NodesJobData>, env);
       if (job.name === SCHEDULED_RUN_JOB)

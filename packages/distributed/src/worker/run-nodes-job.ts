@@ -33,6 +33,25 @@ export interface NodesJobEnv {
   redis: Redis;
   runs: RunContexts;
   logger: Logger;
+  /** Whether the run was cancelled (Ctrl-C on its `kiln run`): its jobs are skipped. */
+  cancelled(runId: string): Promise<boolean>;
+}
+
+/**
+ * Asks Redis whether a run was cancelled at most once a second per run: a run of thousands of small
+ * jobs would otherwise pay a round trip per job for an answer that is almost always no.
+ */
+export function cancelChecker(redis: Redis, queue: string): (runId: string) => Promise<boolean> {
+  const asked = new Map<string, { at: number; answer: Promise<boolean> }>();
+  return (runId) => {
+    const now = Date.now();
+    const last = asked.get(runId);
+    if (last && now - last.at < 1000) return last.answer;
+    const answer = redis.exists(cancelledKey(queue, runId)).then((n) => n === 1);
+    asked.set(runId, { at: now, answer });
+    if (asked.size > 64) asked.delete(asked.keys().next().value as string);
+    return answer;
+  };
 }
 
 const inProcess = (node: Node, inputs: Readonly<Record<string, unknown>>) => node.run(inputs);
@@ -63,8 +82,7 @@ export async function runNodesJob(job: Job<NodesJobData>, env: NodesJobEnv): Pro
       { event: "node_failed", node, runId: run.runId },
     );
   };
-  if ((await env.redis.exists(cancelledKey(env.queue, run.runId))) === 1)
-    throw new UnrecoverableError(`run ${run.runId} was cancelled`);
+  if (await env.cancelled(run.runId)) throw new UnrecoverableError(`run ${run.runId} was cancelled`);
   let setup: Awaited<ReturnType<typeof prepare>>;
   try {
     setup = await prepare(job.data, env, worker);
