@@ -17,9 +17,11 @@ import { DistributedError } from "../errors.js";
 import { cancelledKey, dataKey, type NodesJobData, type RunSpec } from "../protocol.js";
 import { connectRedis, shownUrl } from "../redis/connection.js";
 import { RedisDataset } from "../redis/redis-dataset.js";
+import { onInterrupt } from "./interrupt.js";
 import { type JobUnit, planJobs } from "./job-plan.js";
 import { findMemoryCrossings, memoryCrossingError } from "./memory-check.js";
 import { RunJobs } from "./run-jobs.js";
+import { runSpec } from "./run-spec.js";
 import type { DistributedSettings } from "./runner-params.js";
 
 /** Options of {@link DistributedRunner}: the settings `--runner-params` gives, and a few for code. */
@@ -42,6 +44,8 @@ interface ActiveRun {
   /** The run's copy of the catalog (what the resume suggestion checks for persisted data). */
   catalog?: DataCatalog;
   redisDatasets: string[];
+  /** Of those, the ones no node reads: the run's result takes them from Redis. */
+  redisOutputs: Set<string>;
   /** The node tasks the runner waits on, settled as the jobs' events arrive. */
   tasks: Map<Node, { promise: Promise<void>; resolve(): void; reject(error: unknown): void }>;
   jobs?: RunJobs;
@@ -95,7 +99,6 @@ export class DistributedRunner extends BaseRunner {
       );
     }
     const runId = options.runId ?? generateVersion();
-    const params = options.runParams ?? {};
     const redis = await connectRedis(this.settings.redis);
     const connection = { url: this.settings.redis, maxRetriesPerRequest: null };
     const queue = new Queue(this.settings.queue, { connection, streams: { events: { maxLen: 100_000 } } });
@@ -108,24 +111,14 @@ export class DistributedRunner extends BaseRunner {
     queue.on("error", onError);
     events.on("error", onError);
     this.#run = {
-      spec: {
-        runId,
-        project: String(params.project ?? ""),
-        env: String(params.env ?? ""),
-        runtimeParams: (params.runtimeParams as Record<string, unknown> | undefined) ?? {},
-        ...(typeof params.confSource === "string" ? { confSource: params.confSource } : {}),
-        ...(params.loadVersions ? { loadVersions: params.loadVersions as Record<string, string> } : {}),
-        // What BullMQ can carry (JSON) of what the coordinator's hooks get.
-        runParams: JSON.parse(
-          JSON.stringify({ ...params, runId, runner: this.name, pipelineName: options.pipelineName }),
-        ) as Record<string, unknown>,
-      },
+      spec: runSpec(runId, options, this.name),
       command: options.command,
       redis,
       queue,
       events,
       units: [],
       redisDatasets: [],
+      redisOutputs: new Set(),
       tasks: new Map(),
     };
     try {
@@ -157,12 +150,19 @@ export class DistributedRunner extends BaseRunner {
     }
     if (settings.memory === "redis") {
       run.redisDatasets = [...carried, ...crossings.outputs];
+      run.redisOutputs = new Set(crossings.outputs);
+      // A group job that fails after some of its nodes is tried again from its first node, which
+      // reads its inputs again: values a group reads stay until the run ends.
+      const readByGroups = new Set(
+        run.units.filter((u) => u.nodes.length > 1).flatMap((u) => u.nodes.flatMap((n) => n.inputs)),
+      );
       for (const name of run.redisDatasets) {
         const stored = new RedisDataset(
           run.redis,
           dataKey(settings.queue, run.spec.runId, name),
           name,
           settings.memoryLimit,
+          !readByGroups.has(name),
         );
         // Data handed to the run in memory is sent to Redis now, for the workers that read it.
         if (crossings.inputs.some((c) => c.dataset === name)) await stored.save(await catalog.load(name));
@@ -184,11 +184,11 @@ export class DistributedRunner extends BaseRunner {
   protected override runTask(node: Node, env: TaskEnv): Promise<void> {
     const task = this.#task(node);
     const run = this.#run!;
-    if (run.redisDatasets.length === 0) return task.promise;
+    const free = node.outputs.filter((output) => run.redisOutputs.has(output));
+    if (free.length === 0) return task.promise;
     // Free outputs kept in Redis come back to the caller, as a run's free outputs do.
     return task.promise.then(async () => {
-      for (const output of node.outputs)
-        if (run.redisDatasets.includes(output)) env.onSaved(output, await env.catalog.load(output));
+      for (const output of free) env.onSaved(output, await env.catalog.load(output));
     });
   }
 
@@ -253,7 +253,9 @@ export class DistributedRunner extends BaseRunner {
         },
       });
       run.jobs = jobs;
-      const stopSignals = this.handleSignals ? this.#onSignals(pipeline, done, reject) : () => {};
+      const stopSignals = this.handleSignals
+        ? onInterrupt((signal) => void this.#cancel(signal, pipeline, done).then(reject, reject))
+        : () => {};
       jobs.settled.then(
         async () => {
           stopSignals();
@@ -270,32 +272,17 @@ export class DistributedRunner extends BaseRunner {
     });
   }
 
-  /** SIGINT / SIGTERM cancel the run: its queued jobs go, workers skip what they had not begun. */
-  #onSignals(pipeline: Pipeline, done: Set<Node>, reject: (error: unknown) => void): () => void {
+  /** Cancels the run (SIGINT / SIGTERM): its queued jobs go, workers skip what they had not begun. */
+  async #cancel(signal: NodeJS.Signals, pipeline: Pipeline, done: Set<Node>): Promise<DistributedError> {
     const run = this.#run!;
-    let cancelling = false;
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (cancelling) process.exit(130); // a second Ctrl-C: the user wants out now
-      cancelling = true;
-      this.logger.warn(`${signal}: cancelling run ${run.spec.runId}, removing its queued jobs…`);
-      void (async () => {
-        await run.redis.set(cancelledKey(this.settings.queue, run.spec.runId), "1", "EX", 24 * 3600);
-        const { removed, running } = await run.jobs!.stop();
-        const resume = resumeMessage({ pipeline, done, catalog: run.catalog!, command: run.command });
-        reject(
-          new DistributedError(
-            "KILN_DISTRIBUTED_CANCELLED",
-            `Run ${run.spec.runId} was cancelled (${signal}): ${removed} queued job${removed === 1 ? "" : "s"} removed${running > 0 ? `, ${running} already running on workers left to finish` : ""}; ${done.size} of ${pipeline.nodes.length} nodes had completed.`,
-            { hint: resume.message },
-          ),
-        );
-      })().catch(reject);
-    };
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
-    return () => {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
-    };
+    this.logger.warn(`${signal}: cancelling run ${run.spec.runId}, removing its queued jobs…`);
+    await run.redis.set(cancelledKey(this.settings.queue, run.spec.runId), "1", "EX", 24 * 3600);
+    const { removed, running } = await run.jobs!.stop();
+    const resume = resumeMessage({ pipeline, done, catalog: run.catalog!, command: run.command });
+    return new DistributedError(
+      "KILN_DISTRIBUTED_CANCELLED",
+      `Run ${run.spec.runId} was cancelled (${signal}): ${removed} queued job${removed === 1 ? "" : "s"} removed${running > 0 ? `, ${running} already running on workers left to finish` : ""}; ${done.size} of ${pipeline.nodes.length} nodes had completed.`,
+      { hint: resume.message },
+    );
   }
 }

@@ -66,6 +66,11 @@ export class RedisDataset implements Dataset {
     /** The dataset's name in the catalog, for messages. */
     readonly name: string,
     readonly limit: number,
+    /**
+     * False to keep the value when the runner releases it (a group job read it: a retry of the group
+     * reads it again); the run removes it when it ends.
+     */
+    private readonly releasable = true,
   ) {}
 
   async load(): Promise<unknown> {
@@ -111,7 +116,7 @@ export class RedisDataset implements Dataset {
   }
 
   async release(): Promise<void> {
-    await this.redis.del(this.key);
+    if (this.releasable) await this.redis.del(this.key);
   }
 
   describe(): Record<string, unknown> {
