@@ -125,7 +125,7 @@ const CATALOG = [
 
 /**
  * Writes the project into `dir` (node_modules linked to this repository's); with `tracking`, it
- * depends on @kiln/tracking too and `run_metrics` is a tracking.MetricsDataset.
+ * depends on @kiln/tracking too and `run_metrics` is a tracking.MetricsDataset (from a dataset factory).
  */
 export async function writeDistributedProject(
   dir: string,
@@ -156,7 +156,8 @@ export async function writeDistributedProject(
   await writeFile(join(dir, "src/settings.ts"), SETTINGS);
   await writeFile(
     join(dir, "conf/base/catalog.yml"),
-    options.tracking ? `${CATALOG}run_metrics:\n  type: tracking.MetricsDataset\n` : CATALOG,
+    // Through a factory, as spaceflights declares its metrics: workers must build it before binding it.
+    options.tracking ? `${CATALOG}"{name}_metrics":\n  type: tracking.MetricsDataset\n` : CATALOG,
   );
   await writeFile(join(dir, "conf/base/parameters.yml"), "n: 6\nslow_ms: 3000\nseed: 1\nfail_times: 0\n");
   await symlink(join(repo, "node_modules"), join(dir, "node_modules"), "junction");

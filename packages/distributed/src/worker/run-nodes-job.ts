@@ -160,6 +160,9 @@ async function prepare(
   }
   const nodes = names.map((n) => context.nodes.get(n)!);
   const catalog = context.catalog.shallowCopy();
+  // Datasets from factories are built now, as every runner does before a run: hooks that look at the
+  // catalog (tracking binds its datasets to the run in beforeRunPart) see them.
+  catalog.resolveAll(nodes.flatMap((n) => [...n.inputs, ...n.outputs, ...n.confirms]));
   for (const name of data.redisDatasets)
     catalog.add(
       name,
