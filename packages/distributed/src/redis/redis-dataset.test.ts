@@ -45,6 +45,9 @@ describe("RedisDataset", () => {
         'Dataset "y" cannot be kept in Redis: the value.model is an instance of Model, which would arrive as a plain object.',
     });
     expect(whyNotStorable([1, () => 2])).toBe("the value[1] is a function");
+    expect(whyNotStorable({ rows: [{ a: 1 }], height: () => 1 })).toBe(
+      "the value is an object with methods (height, …), which would arrive without them",
+    );
     expect(await ds.exists()).toBe(false);
   });
 });

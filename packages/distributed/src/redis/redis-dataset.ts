@@ -42,7 +42,12 @@ export function whyNotStorable(
     const name = (proto as { constructor?: { name?: string } }).constructor?.name ?? "a class";
     return `${path} is an instance of ${name}, which would arrive as a plain object`;
   }
-  for (const [k, v] of Object.entries(value)) {
+  const entries = Object.entries(value);
+  // An object with methods (a DataFrame from a factory function, say) would arrive as bare data.
+  const method = Array.isArray(value) ? undefined : entries.find(([, v]) => typeof v === "function")?.[0];
+  if (method !== undefined)
+    return `${path} is an object with methods (${method}, …), which would arrive without them`;
+  for (const [k, v] of entries) {
     const why = whyNotStorable(v, Array.isArray(value) ? `${path}[${k}]` : `${path}.${k}`, seen);
     if (why) return why;
   }
