@@ -170,7 +170,8 @@ export class DistributedRunner extends BaseRunner {
       }
     }
     await run.events.waitUntilReady();
-    if ((await run.queue.getWorkersCount()) === 0) {
+    // CLIENT LIST, which counting workers needs, is refused by some managed Redis services: then no warning.
+    if ((await run.queue.getWorkersCount().catch(() => undefined)) === 0) {
       this.logger.warn(
         `No kiln worker listens on queue "${settings.queue}" at ${shownUrl(settings.redis)} yet: the jobs wait until one starts (kiln worker --queue ${settings.queue}).`,
       );
