@@ -1,6 +1,6 @@
 /**
  * Runs every benchmark and prints markdown tables (also written to bench/results/latest.{md,json}).
- *   node bench/run.mjs [--samples 5] [--only build,sequential,parallel,catalog,cli,tabular,frames,viz,viz-experiments,models] [--quick]
+ *   node bench/run.mjs [--samples 5] [--only build,sequential,parallel,catalog,cli,tabular,frames,viz,viz-experiments,models,distributed] [--quick]
  * Progress goes to stderr; the tables go to stdout.
  */
 import { execSync } from "node:child_process";
@@ -23,7 +23,7 @@ const args = parseArgs();
 const samples = Number(args.samples ?? (args.quick ? 3 : 5));
 const warmRepeat = 6; // one process, first (cold) iteration dropped: warm = median of the other 5
 const only = new Set(
-  (args.only ?? "build,sequential,parallel,catalog,cli,tabular,frames,viz,viz-experiments,models").split(","),
+  (args.only ?? "build,sequential,parallel,catalog,cli,tabular,frames,viz,viz-experiments,models,distributed").split(","),
 );
 const progress = (message) => process.stderr.write(`[bench] ${message}\n`);
 const load = () =>
@@ -680,6 +680,66 @@ if (only.has("models")) {
   emit();
   others(meter, "models");
   rmSync(project, { recursive: true, force: true });
+}
+
+if (only.has("distributed")) {
+  emit("## DistributedRunner overhead (1,000 trivial nodes, 2 local `kiln worker` processes)");
+  emit();
+  const meter = cpuMeter();
+  const rows = [];
+  const runs = {};
+  for (const concurrency of [1, 4]) {
+    progress(`distributed: 2 workers, concurrency ${concurrency} (load ${load()})`);
+    const { result } = timeProcess("distributed.mjs", [
+      "--samples",
+      String(Math.max(3, Math.min(samples, 5))),
+      "--concurrency",
+      String(concurrency),
+    ]);
+    runs[concurrency] = result;
+    const med = (list, key) => median(list.map((r) => r[key]));
+    const perNode = med(result.distributed, "runMs") / result.nodes;
+    rows.push([
+      `DistributedRunner, 2 workers × concurrency ${concurrency}`,
+      ms(med(result.distributed, "runMs")),
+      ms(med(result.distributed, "wallMs")),
+      `${perNode.toFixed(2)} (target < 5: ${perNode < 5 ? "met" : "**missed**"})`,
+      (med(result.distributed, "cpuMs") / result.nodes).toFixed(2),
+    ]);
+    if (concurrency === 4) {
+      for (const [label, key] of [
+        ["ParallelRunner, max_workers 2", "parallel"],
+        ["SequentialRunner", "sequential"],
+      ]) {
+        rows.push([
+          label,
+          ms(med(result[key], "runMs")),
+          ms(med(result[key], "wallMs")),
+          (med(result[key], "runMs") / result.nodes).toFixed(2),
+          (med(result[key], "cpuMs") / result.nodes).toFixed(2),
+        ]);
+      }
+    }
+  }
+  json.sections.distributed = runs;
+  emit(
+    table(
+      [
+        "Runner",
+        "Run (ms)",
+        "Whole `kiln run` (ms)",
+        "Run per node (ms)",
+        "CPU per node, all processes (ms)",
+      ],
+      rows,
+    ),
+  );
+  emit();
+  emit(
+    "Nodes are `x => x + 1` in 10 layers of 100 (each reads one value of the layer before); between workers the values go through Redis (`memory=redis`), in the other runners through memory. Run = the run's own \"Pipeline completed … in\" figure; per node = run ÷ 1,000. CPU = user + system time of the whole `kiln run` process and, for the distributed runner, of the two workers and Redis while it ran (start-up included), ÷ 1,000: the figure the machine's other load disturbs least.",
+  );
+  emit();
+  others(meter, "distributed");
 }
 
 emit(`Load average at end: ${load()}.`);

@@ -37,6 +37,11 @@ interface ActiveRun {
     /** The inference input as training first saw it (a DataFrame cut to the example's rows). */
     sample?: unknown;
   };
+  /**
+   * For a run that started in another process and whose nodes run here (`beforeRunPart`): how many
+   * of its parts are running in this process. Undefined for a run started here.
+   */
+  parts?: number;
 }
 
 /** Keeps the first value of the pair's input the run loads or saves. */
@@ -200,6 +205,67 @@ export function createTrackingHooks(): Hooks {
         `Tracking run ${tracker.runId} in ${store.display} (experiment "${settings.experimentName}").`,
         { event: "tracking_run_started", trackingRunId: tracker.runId },
       );
+    },
+
+    async beforeRunPart({ runParams, catalog }) {
+      const here = runs.get(runParams.runId);
+      if (here) {
+        // The run was started in this process, or another of its parts runs here: share its tracker.
+        if (here.parts !== undefined) here.parts++;
+        bindAll(catalog, here.tracker);
+        return;
+      }
+      const context = contexts.get(contextKey(runParams.projectPath, runParams.env));
+      if (!context) {
+        bindAll(catalog, undefined, "the run was not started by a Kiln session, which tracking needs");
+        return;
+      }
+      const settings = await loadTrackingSettings(context);
+      if (!settings.config.enabled)
+        return bindAll(catalog, undefined, "tracking is off (enabled: false in tracking.yml)");
+      if (isSkipped(settings.config.pipelines.skip, runParams))
+        return bindAll(catalog, undefined, "its pipeline is in pipelines.skip (tracking.yml)");
+      const store = await openStore(settings.store);
+      const tracker = await RunTracker.attach({
+        store,
+        artifacts: new ArtifactStore(settings.artifactRoot, settings.artifactCredentials),
+        config: settings.config,
+        sessionRunId: runParams.runId,
+        secrets: settings.secrets,
+        logger: context.logger,
+      }).catch(async (error: unknown) => {
+        await store.close().catch(() => undefined);
+        throw error;
+      });
+      if (!tracker) {
+        await store.close();
+        context.logger.warn(
+          `Not tracking run ${runParams.runId}'s nodes here: ${store.display} has no such run (the process that started it tracks into another store?).`,
+        );
+        return bindAll(catalog, undefined, "its run is not in this process's tracking store");
+      }
+      runs.set(runParams.runId, {
+        tracker,
+        catalog,
+        projectRoot: context.project.root,
+        logger: context.logger,
+        outputsLeft: new Map(),
+        parts: 1,
+      });
+      bindAll(catalog, tracker);
+    },
+
+    async afterRunPart({ runParams }) {
+      const run = runs.get(runParams.runId);
+      if (run?.parts === undefined) return;
+      run.parts--;
+      if (run.parts > 0) return run.tracker.flush();
+      runs.delete(runParams.runId);
+      try {
+        await run.tracker.flush();
+      } finally {
+        await run.tracker.options.store.close();
+      }
     },
 
     beforeDatasetLoaded({ runId, node }) {

@@ -10,6 +10,10 @@ export interface RunParams {
   /** The project folder (Kedro's `project_path`) and the config environment, when a session runs. */
   projectPath?: string;
   env?: string;
+  /** The run's `--params` overrides, nested (Kedro's `extra_params`), when a session runs. */
+  runtimeParams?: Record<string, unknown>;
+  /** `--conf-source` as given, when a session runs with one. */
+  confSource?: string;
   /** Anything else the caller records (CLI options, env, …). */
   [key: string]: unknown;
 }
@@ -74,6 +78,15 @@ export interface Hooks {
   beforePipelineRun?(ctx: PipelineHookContext): MaybePromise<void>;
   afterPipelineRun?(ctx: PipelineHookContext & { runResult: Record<string, unknown> }): MaybePromise<void>;
   onPipelineError?(ctx: PipelineHookContext & { error: Error }): MaybePromise<void>;
+  /**
+   * This process is about to run some nodes of a run that started in another process (a
+   * `kiln worker` taking a job of a distributed run): `runParams` are the run's (its `runId`),
+   * `pipeline` holds the nodes run here, `catalog` is this process's copy. Not a new run:
+   * `beforePipelineRun` was called where the run started. Node and dataset hooks follow here.
+   */
+  beforeRunPart?(ctx: PipelineHookContext): MaybePromise<void>;
+  /** Those nodes are done here (`error` when one failed); the run goes on where it started. */
+  afterRunPart?(ctx: PipelineHookContext & { error?: Error }): MaybePromise<void>;
   /** May return replacement values for some inputs (dataset name → value). */
   // biome-ignore lint/suspicious/noConfusingVoidType: lets hooks that return nothing type-check
   beforeNodeRun?(ctx: NodeHookContext): MaybePromise<Record<string, unknown> | undefined | void>;
@@ -117,6 +130,12 @@ export interface Plugin {
    * import them.
    */
   threadCodecs?: readonly string[];
+  /**
+   * Runners this plugin adds, by the name `kiln run --runner NAME` takes: each a function that makes
+   * the runner from the session's `RunnerFactoryOptions` (see `createRunner`). A plugin runner may
+   * not take a built-in runner's name.
+   */
+  runners?: Record<string, unknown>;
 }
 
 export const HOOK_NAMES: readonly HookName[] = [
@@ -125,6 +144,8 @@ export const HOOK_NAMES: readonly HookName[] = [
   "beforePipelineRun",
   "afterPipelineRun",
   "onPipelineError",
+  "beforeRunPart",
+  "afterRunPart",
   "beforeNodeRun",
   "afterNodeRun",
   "onNodeError",

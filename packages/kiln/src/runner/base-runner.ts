@@ -57,6 +57,14 @@ export abstract class BaseRunner implements Runner {
   /** Checks a subclass needs before any node runs (the catalog already has every dataset). */
   protected validate(_pipeline: Pipeline, _catalog: DataCatalog): void | Promise<void> {}
 
+  /**
+   * One node's whole task: load its inputs, hooks, run it, save its outputs (`runNodeTask`). A runner
+   * that runs whole tasks in another process or on another machine overrides it.
+   */
+  protected runTask(node: Node, env: TaskEnv): Promise<void> {
+    return runNodeTask(node, env);
+  }
+
   /** Provides the function executor for the length of `body` (ParallelRunner starts its workers here). */
   protected async withExecutor<T>(
     _pipeline: Pipeline,
@@ -128,7 +136,7 @@ export abstract class BaseRunner implements Runner {
         const t0 = performance.now();
         progress?.({ event: "node_started", node: node.name });
         try {
-          await runNodeTask(node, env);
+          await this.runTask(node, env);
           for (const input of node.inputs) {
             const left = readersLeft.get(input)! - 1;
             readersLeft.set(input, left);

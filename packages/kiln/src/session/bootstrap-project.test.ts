@@ -65,7 +65,7 @@ describe("bootstrapProject", () => {
   });
 
   it("tells pipeline hooks the run's id, project folder and environment (Kedro's run_params)", async () => {
-    const { session } = await bootstrapProject(root, { env: "prod", logger });
+    const { session } = await bootstrapProject(root, { env: "prod", runtimeParams: { x: 3 }, logger });
     const seen: Array<Record<string, unknown>> = [];
     session.hooks.register({
       name: "rec",
@@ -80,7 +80,9 @@ describe("bootstrapProject", () => {
       project: "tiny",
       pipelineName: "double",
       runner: "SequentialRunner",
+      runtimeParams: { x: 3 },
     });
+    expect(seen[0]).not.toHaveProperty("confSource");
     await session.close();
   });
 

@@ -12,4 +12,4 @@ export {
 } from "./kiln-session.js";
 export { type PackageOptions, type PackageResult, packageProject } from "./package-project.js";
 export { appendRunRecord, type RunRecord, readRunRecords } from "./run-record.js";
-export { createRunner } from "./runner-factory.js";
+export { createRunner, type RunnerFactory, type RunnerFactoryOptions } from "./runner-factory.js";

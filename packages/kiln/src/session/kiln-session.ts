@@ -328,6 +328,7 @@ export class KilnSession {
         logger: this.logger,
         projectPath: this.project.root,
         threadCodecs: this.plugins.flatMap((p) => p.threadCodecs ?? []),
+        plugins: this.plugins,
       });
       return await runner.run(pipe, catalog, {
         hooks,
@@ -339,6 +340,8 @@ export class KilnSession {
           env: this.env,
           project: this.project.name,
           projectPath: this.project.root,
+          runtimeParams: this.options.runtimeParams ?? {},
+          ...(this.options.confSource ? { confSource: this.options.confSource } : {}),
           ...recordedOptions,
         },
         onProgress: progress,

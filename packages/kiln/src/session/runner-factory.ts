@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { basename, dirname, isAbsolute, resolve } from "node:path";
 import { RunnerError } from "../errors/index.js";
+import type { Plugin } from "../hooks/index.js";
 import type { Logger } from "../logging/index.js";
 import {
   ConcurrentRunner,
@@ -16,6 +17,11 @@ const BUILT_IN: Record<string, string[]> = {
   sequential: [],
   concurrent: ["max_concurrency"],
   parallel: ["max_workers", "transfer"],
+};
+
+/** Runners Kiln's optional packages add, and the package to install for each. */
+const OPTIONAL: Record<string, string> = {
+  distributed: "@kiln/distributed",
 };
 
 const camelCase = (key: string) => key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -94,14 +100,65 @@ async function importRunnerModule(specifier: string, projectPath: string): Promi
   }
 }
 
+/** What a plugin's runner factory (an entry of `Plugin.runners`) is given. */
+export interface RunnerFactoryOptions {
+  /** `--runner-params` as given: snake_case keys, values typed as YAML scalars. The runner checks them. */
+  params: Record<string, unknown>;
+  logger: Logger;
+  /** The project folder. */
+  projectPath: string;
+  /** Where the project's pipelines are built, for runners that run nodes in other threads or processes. */
+  source: PipelineSource;
+  /** The plugins' thread codec modules, for runners that move values between threads. */
+  threadCodecs: readonly string[];
+}
+
+/** An entry of `Plugin.runners`: makes the runner `kiln run --runner NAME` asks for. */
+export type RunnerFactory = (options: RunnerFactoryOptions) => Runner | Promise<Runner>;
+
 /**
- * The runner `--runner` names: `sequential`, `concurrent`, `parallel`, or a module export
- * (`./src/my-runner.ts#MyRunner`, default export when no `#`; paths relative to the project), built
- * with `--runner-params`. Module runners also get `source` (where the project's pipelines load from)
- * and `threadCodecs` (the plugins' codec modules), as ParallelRunner does.
+ * The runners plugins add, by name.
+ * @throws RunnerError `KILN_RUNNER_NAME_TAKEN` when a plugin runner takes a built-in runner's name or
+ *   another plugin's; `KILN_RUNNER_BAD_PLUGIN_RUNNER` when an entry is not a function.
+ */
+function pluginRunners(plugins: readonly Plugin[]): Map<string, { factory: RunnerFactory; plugin: string }> {
+  const found = new Map<string, { factory: RunnerFactory; plugin: string }>();
+  for (const plugin of plugins) {
+    for (const [name, factory] of Object.entries(plugin.runners ?? {})) {
+      const taken = Object.hasOwn(BUILT_IN, name) ? "Kiln's built-in runner" : found.get(name)?.plugin;
+      if (taken !== undefined) {
+        throw new RunnerError(
+          "KILN_RUNNER_NAME_TAKEN",
+          `Plugin "${plugin.name}" adds a runner named "${name}", which is ${taken === "Kiln's built-in runner" ? taken : `plugin "${taken}"'s runner`} already.`,
+          {
+            hint: "Remove one of the plugins from the project, or ask the plugin's authors to rename its runner.",
+          },
+        );
+      }
+      if (typeof factory !== "function") {
+        throw new RunnerError(
+          "KILN_RUNNER_BAD_PLUGIN_RUNNER",
+          `Plugin "${plugin.name}" adds runner "${name}" as ${factory === null ? "null" : typeof factory}, not a function.`,
+          {
+            hint: "An entry of Plugin.runners is a function that returns the runner: (options) => new MyRunner(options).",
+          },
+        );
+      }
+      found.set(name, { factory: factory as RunnerFactory, plugin: plugin.name });
+    }
+  }
+  return found;
+}
+
+/**
+ * The runner `--runner` names: `sequential`, `concurrent`, `parallel`, a runner a plugin adds
+ * (`Plugin.runners`), or a module export (`./src/my-runner.ts#MyRunner`, default export when no `#`;
+ * paths relative to the project), built with `--runner-params`. Module and plugin runners also get
+ * `source` (where the project's pipelines load from) and `threadCodecs` (the plugins' codec
+ * modules), as ParallelRunner does.
  * @throws RunnerError `KILN_RUNNER_UNKNOWN`, `KILN_RUNNER_UNKNOWN_PARAM` (a built-in runner's params
- *   are checked; a module runner's are its own business), `KILN_RUNNER_MODULE_NOT_FOUND`,
- *   `KILN_RUNNER_MODULE_FAILED`.
+ *   are checked; a plugin's or module's runner checks its own), `KILN_RUNNER_MODULE_NOT_FOUND`,
+ *   `KILN_RUNNER_MODULE_FAILED`, `KILN_RUNNER_NAME_TAKEN`, `KILN_RUNNER_BAD_PLUGIN_RUNNER`.
  */
 export async function createRunner(options: {
   name: string;
@@ -111,8 +168,21 @@ export async function createRunner(options: {
   projectPath: string;
   /** The plugins' thread codec modules (ParallelRunner and module runners get them as `threadCodecs`). */
   threadCodecs?: readonly string[];
+  /** The project's plugins, whose `runners` join the built-in ones. */
+  plugins?: readonly Plugin[];
 }): Promise<Runner> {
   if (Object.hasOwn(BUILT_IN, options.name)) checkBuiltInParams(options.name, options.params);
+  const fromPlugins = pluginRunners(options.plugins ?? []);
+  const fromPlugin = fromPlugins.get(options.name);
+  if (fromPlugin) {
+    return fromPlugin.factory({
+      params: options.params,
+      logger: options.logger,
+      projectPath: options.projectPath,
+      source: options.source,
+      threadCodecs: options.threadCodecs ?? [],
+    });
+  }
   const params = camel(options.params);
   const common = { logger: options.logger };
   switch (options.name) {
@@ -129,10 +199,19 @@ export async function createRunner(options: {
       });
   }
   if (!/[./#]/.test(options.name)) {
+    const pkg = OPTIONAL[options.name];
+    if (pkg) {
+      throw new RunnerError(
+        "KILN_RUNNER_UNKNOWN",
+        `The ${options.name} runner comes with ${pkg}, which is not among the project's dependencies.`,
+        { hint: `npm install ${pkg} (in ${options.projectPath}), then run again.` },
+      );
+    }
+    const names = [...Object.keys(BUILT_IN), ...fromPlugins.keys()];
     throw new RunnerError("KILN_RUNNER_UNKNOWN", `Unknown runner "${options.name}".`, {
       hint:
-        didYouMean(options.name, Object.keys(BUILT_IN)) ??
-        `Use ${Object.keys(BUILT_IN).join(", ")}, or a module: ./src/my-runner.ts#MyRunner.`,
+        didYouMean(options.name, [...names, ...Object.keys(OPTIONAL)]) ??
+        `Use ${names.join(", ")}, or a module: ./src/my-runner.ts#MyRunner.`,
     });
   }
   const [specifier, exportName = "default"] = options.name.split("#") as [string, string?];

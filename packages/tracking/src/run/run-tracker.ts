@@ -91,6 +91,59 @@ export class RunTracker {
     return tracker;
   }
 
+  /**
+   * Joins a run that another process started and still runs (a distributed worker running some of
+   * its nodes): nodes, lineage, metrics and artifacts recorded here go to that run, which is not
+   * ended here. Log lines are not collected (a worker's log is its own).
+   * @returns undefined when the store has no run started under `sessionRunId`.
+   */
+  static async attach(options: {
+    store: TrackingStore;
+    artifacts: ArtifactStore;
+    config: TrackingConfig;
+    sessionRunId: string;
+    secrets: readonly string[];
+    logger: Logger;
+  }): Promise<RunTracker | undefined> {
+    const { store, sessionRunId } = options;
+    // The tracked run has the session's id, or that id with a suffix when the id was taken.
+    const candidates = [sessionRunId, ...(await store.findRunIds(`${sessionRunId}-`, 10))];
+    for (const id of candidates) {
+      const run = await store.getRun(id);
+      if (run?.tags["kiln.session_run_id"] !== sessionRunId) continue;
+      const trackerOptions: RunTrackerOptions = {
+        ...options,
+        experimentName: run.experimentName,
+        runName: run.runName,
+        parameters: {},
+        tags: [],
+        userId: run.userId,
+      };
+      return new RunTracker(trackerOptions, run.runId, run.experimentId, run.artifactUri);
+    }
+    return undefined;
+  }
+
+  /**
+   * For a joined run: records the nodes that ended since the last flush, and their lineage, in the
+   * store (the run goes on elsewhere). Nodes still running stay for the next flush.
+   */
+  async flush(): Promise<void> {
+    const ended = [...this.#nodes.values()].filter((n) => n.status !== "running");
+    const names = new Set(ended.map((n) => n.name));
+    const lineage = [...this.#lineage.entries()].filter(([, l]) => names.has(l.node));
+    if (ended.length === 0 && lineage.length === 0) return;
+    await this.options.store.addRunNodes(this.runId, {
+      nodes: ended,
+      lineage: lineage.map(([, l]) => l),
+    });
+    for (const name of names) {
+      this.#nodes.delete(name);
+      this.#started.delete(name);
+    }
+    for (const [key] of lineage) this.#lineage.delete(key);
+  }
+
   #scrub(text: string): string {
     return scrubSecrets(text, this.options.secrets);
   }

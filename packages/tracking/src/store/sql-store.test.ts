@@ -213,6 +213,38 @@ describe.each([
     expect(run.artifacts).toEqual([{ path: "reports/a.txt", size: 4, dataset: "a", loggedAt: 6 }]);
   });
 
+  it("adds nodes of a running run from other processes; a node added again (a retry) takes the later record", async () => {
+    const exp = await store.getOrCreateExperiment("parts");
+    const id = await store.createRun(newRun("p1", exp.experimentId));
+    const lineage = (version: string) => ({
+      node: "a",
+      dataset: "x",
+      direction: "output" as const,
+      datasetType: "JSONDataset",
+      location: "data/x.json",
+      version,
+    });
+    await store.addRunNodes(id, {
+      nodes: [{ name: "a", status: "failed", startTime: 1, endTime: 2, durationMs: 1, error: "boom" }],
+      lineage: [lineage("v1")],
+    });
+    await store.addRunNodes(id, {
+      nodes: [
+        { name: "a", status: "success", startTime: 5, endTime: 7, durationMs: 2, error: null },
+        { name: "b", status: "success", startTime: 8, endTime: 9, durationMs: 1, error: null },
+      ],
+      lineage: [lineage("v2")],
+    });
+    expect((await store.getRun(id))!.status).toBe("RUNNING");
+    await store.endRun(id, ended({ status: "FINISHED", nodes: [], lineage: [], logs: [] }));
+    const run = (await store.getRun(id))!;
+    expect(run.nodes).toEqual([
+      { name: "a", status: "success", startTime: 5, endTime: 7, durationMs: 2, error: null },
+      { name: "b", status: "success", startTime: 8, endTime: 9, durationMs: 1, error: null },
+    ]);
+    expect(run.lineage).toEqual([lineage("v2")]);
+  });
+
   it("summarises an experiment's runs with params, tags and latest metrics", async () => {
     const exp = await store.getOrCreateExperiment("summaries");
     const other = await store.getOrCreateExperiment("elsewhere");

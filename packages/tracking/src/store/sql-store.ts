@@ -187,6 +187,38 @@ export class SqlStore extends SqlRegistry implements TrackingStore {
     });
   }
 
+  addRunNodes(
+    runId: string,
+    part: { nodes: readonly NodeRecord[]; lineage: readonly LineageRecord[] },
+  ): Promise<void> {
+    return this.driver.transaction(async (tx) => {
+      await insertMany(
+        tx,
+        "INSERT INTO kiln_run_nodes (run_id, node_name, status, start_time, end_time, duration_ms, error_message)",
+        7,
+        part.nodes.map((n) => [runId, n.name, n.status, n.startTime, n.endTime, n.durationMs, n.error]),
+        " ON CONFLICT (run_id, node_name) DO UPDATE SET status = excluded.status, start_time = excluded.start_time," +
+          " end_time = excluded.end_time, duration_ms = excluded.duration_ms, error_message = excluded.error_message",
+      );
+      await insertMany(
+        tx,
+        "INSERT INTO kiln_lineage (run_id, node_name, dataset, direction, dataset_type, location, version)",
+        7,
+        part.lineage.map((l) => [
+          runId,
+          l.node,
+          l.dataset,
+          l.direction,
+          l.datasetType,
+          l.location,
+          l.version,
+        ]),
+        " ON CONFLICT (run_id, node_name, dataset, direction) DO UPDATE SET dataset_type = excluded.dataset_type," +
+          " location = excluded.location, version = excluded.version",
+      );
+    });
+  }
+
   async runSummaries(experimentIds: readonly string[]): Promise<RunSummary[]> {
     if (experimentIds.length === 0) return [];
     const ids = placeholders(experimentIds.length);

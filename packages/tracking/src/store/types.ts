@@ -252,6 +252,14 @@ export interface TrackingStore extends ModelRegistryStore {
   logArtifacts(runId: string, artifacts: readonly ArtifactRecord[]): Promise<void>;
   /** Marks the run ended and writes its nodes, lineage and log lines. */
   endRun(runId: string, end: RunEnd): Promise<void>;
+  /**
+   * Records nodes (and their lineage) of a run that is still going, from another process that ran
+   * them (a distributed worker); a node recorded again (a retry) takes the later record.
+   */
+  addRunNodes(
+    runId: string,
+    part: { nodes: readonly NodeRecord[]; lineage: readonly LineageRecord[] },
+  ): Promise<void>;
   /** The runs of these experiments, with their parameters, tags and latest metrics. */
   runSummaries(experimentIds: readonly string[]): Promise<RunSummary[]>;
   getRun(runId: string): Promise<RunDetails | undefined>;
