@@ -23,7 +23,9 @@ const args = parseArgs();
 const samples = Number(args.samples ?? (args.quick ? 3 : 5));
 const warmRepeat = 6; // one process, first (cold) iteration dropped: warm = median of the other 5
 const only = new Set(
-  (args.only ?? "build,sequential,parallel,catalog,cli,tabular,frames,viz,viz-experiments,models,distributed").split(","),
+  (
+    args.only ?? "build,sequential,parallel,catalog,cli,tabular,frames,viz,viz-experiments,models,distributed"
+  ).split(","),
 );
 const progress = (message) => process.stderr.write(`[bench] ${message}\n`);
 const load = () =>

@@ -11,7 +11,7 @@ import { parse } from "yaml";
 import { checkArgo } from "../../packages/export/src/__fixtures__/argo-rules.js";
 import { checkValohai } from "../../packages/export/src/__fixtures__/valohai-rules.js";
 import { runValohaiPipeline } from "../../packages/export/src/__fixtures__/valohai-run.js";
-import { copySpaceflights, type SpaceflightsCopy } from "../support/spaceflights-copy.js";
+import { copySpaceflights, type SpaceflightsCopy, unpairSpaceflights } from "../support/spaceflights-copy.js";
 
 type Obj = Record<string, any>;
 const image = "registry.example.com/team/spaceflights:1.0";
@@ -20,6 +20,8 @@ let work: string;
 
 beforeAll(async () => {
   sf = await copySpaceflights({ generateData: true });
+  // Steps run `kiln run --nodes …` / `--namespaces …`, which a training/inference pair refuses.
+  await unpairSpaceflights(sf);
   const pkg = JSON.parse(await readFile(join(sf.root, "package.json"), "utf8"));
   pkg.dependencies["@kiln/export"] = "*";
   await writeFile(join(sf.root, "package.json"), JSON.stringify(pkg, null, 2));

@@ -269,7 +269,7 @@ describe("pairs that cannot be packaged", () => {
       expect(run.status).toBe(2);
       // Raised in the tracking plugin's beforePipelineRun, so reported as that hook's failure.
       expect(run.stderr).toContain(
-        'Error KILN_HOOK_FAILED: Hook beforePipelineRun of plugin "@kiln/tracking" failed: Pipeline "__default__" is a training/inference pair, but "model", which the inference pipeline reads, is kept in memory only',
+        'Error KILN_MODEL_ARTIFACT_NOT_PERSISTED: Hook beforePipelineRun of plugin "@kiln/tracking" failed: Pipeline "__default__" is a training/inference pair, but "model", which the inference pipeline reads, is kept in memory only',
       );
       expect(run.stderr).toMatch(/ model:\n +type: json\.JSONDataset/);
       expect(run.stderr).not.toContain("Completed 1 of");

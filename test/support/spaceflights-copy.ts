@@ -43,3 +43,23 @@ export async function copySpaceflights(options: { generateData?: boolean } = {})
   }
   return copy;
 }
+
+/**
+ * Makes the copy's `__default__` a plain pipeline (its training part) instead of the
+ * training/inference pair: for tests of other features that filter it node by node or wrap the
+ * regressor, which a pair refuses (docs/models.md).
+ */
+export async function unpairSpaceflights(copy: SpaceflightsCopy): Promise<void> {
+  const file = join(copy.root, "src/pipelines.ts");
+  const text = await readFile(file, "utf8");
+  const plain = text.replace(/__default__: pipelineML\(\{[^}]*\}\)/, "__default__: training");
+  if (plain === text)
+    throw new Error("src/pipelines.ts of spaceflights no longer declares its pair as expected");
+  await writeFile(
+    file,
+    plain
+      .replace(/^import \{ inferencePipeline \}.*\n/m, "")
+      .replace(/^import \{ pipelineML \}.*\n/m, "")
+      .replace(/^\s*const inference = inferencePipeline\(\);\n/m, ""),
+  );
+}

@@ -28,7 +28,7 @@ describe("the plugin", () => {
       datasetTypes["tracking.ArtifactDataset"],
     );
     expect(plugin.configPatterns).toEqual({ tracking: ["tracking*", "tracking*/**", "**/tracking*"] });
-    expect(plugin.commands).toHaveLength(1);
+    expect(plugin.commands).toHaveLength(2); // kiln tracking …, kiln models …
   });
 
   it("loads no database driver or command code until a run or a command needs it (built package)", async () => {

@@ -24,7 +24,7 @@ describe("plugin runners", () => {
       },
     };
     expect(await make("remote", [plugin], { max_jobs: 3 })).toBe(runner);
-    expect(seen).toEqual([{ params: { max_jobs: 3 }, logger, projectPath: "/p", source }]);
+    expect(seen).toEqual([{ params: { max_jobs: 3 }, logger, projectPath: "/p", source, threadCodecs: [] }]);
   });
 
   it("may not take a built-in runner's name, nor another plugin's", async () => {

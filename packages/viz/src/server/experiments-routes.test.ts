@@ -7,7 +7,11 @@ import { join } from "node:path";
 import * as tracking from "@kiln/tracking";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type PostgresServer, startPostgres } from "../../../../test/support/postgres-server.js";
-import { copySpaceflights, type SpaceflightsCopy } from "../../../../test/support/spaceflights-copy.js";
+import {
+  copySpaceflights,
+  type SpaceflightsCopy,
+  unpairSpaceflights,
+} from "../../../../test/support/spaceflights-copy.js";
 import type {
   CompareResponse,
   ExperimentsResponse,
@@ -40,6 +44,8 @@ const q = (params: Record<string, string>) => `?${new URLSearchParams(params)}`;
 
 beforeAll(async () => {
   copy = await copySpaceflights({ generateData: true });
+  // The regressor wrapped as an artifact is not one file, which a training/inference pair refuses.
+  await unpairSpaceflights(copy);
   // The first model's regressor is also logged as an artifact of each run.
   const catalog = join(copy.root, "conf/base/catalog.yml");
   const text = await readFile(catalog, "utf8");
