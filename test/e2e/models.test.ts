@@ -137,6 +137,14 @@ describe("a training run of a pair", () => {
     const run = JSON.parse(shown.stdout);
     expect(run.artifacts.map((a: { path: string }) => a.path)).toContain("model/MLmodel");
     expect(run.artifacts.find((a: { path: string }) => a.path === "model/MLmodel").dataset).toBe("model");
+    expect(run.models).toEqual([
+      expect.objectContaining({ artifactPath: "model", inputName: "features", outputName: "predictions" }),
+    ]);
+    expect(ok(project.kiln("tracking", "show", runId)).stdout).toMatch(
+      new RegExp(
+        `models \\(1\\)\\n.*\\n.*\\nruns:/${runId.replaceAll(".", "\\.")}/model +features +predictions`,
+      ),
+    );
   });
 });
 

@@ -14,8 +14,6 @@ import type { ModelConfig } from "./config/tracking-config.js";
 import { loadTrackingSettings } from "./config/tracking-settings.js";
 import { BIND_RUN, isRunBound } from "./datasets/run-binding.js";
 import { checkPairCatalog } from "./model/check-pair-catalog.js";
-import { packageModel } from "./model/packaging/package-model.js";
-import { isFrame } from "./model/packaging/signature.js";
 import { isPipelineML, type PipelineML } from "./model/pipeline-ml.js";
 import { currentUser, runTags } from "./run/run-tags.js";
 import { RunTracker } from "./run/run-tracker.js";
@@ -49,7 +47,14 @@ function captureSample(run: ActiveRun | undefined, datasetName: string, data: un
   const model = run?.model;
   if (!model || model.sample !== undefined || datasetName !== model.pair.inputName) return;
   // A frame is cut now: the run may release or change it later.
-  model.sample = isFrame(data) ? data.head(Math.max(model.pair.spec.inputExampleRows, 1)) : data;
+  const frame = data as { head?: unknown; columns?: unknown } | null;
+  model.sample =
+    frame !== null &&
+    typeof frame === "object" &&
+    typeof frame.head === "function" &&
+    Array.isArray(frame.columns)
+      ? (frame.head as (n: number) => unknown).call(frame, Math.max(model.pair.spec.inputExampleRows, 1))
+      : data;
 }
 
 const contextKey = (projectPath: unknown, env: unknown) => `${String(projectPath)}\u0000${String(env)}`;
@@ -307,6 +312,8 @@ export function createTrackingHooks(): Hooks {
       const run = runs.get(runParams.runId);
       if (run?.model) {
         try {
+          // Loaded only when a pair has run: `kiln` commands that track nothing never pay for it.
+          const { packageModel } = await import("./model/packaging/package-model.js");
           await packageModel({
             pair: run.model.pair,
             pipelineName: String(runParams.pipelineName ?? "__default__"),

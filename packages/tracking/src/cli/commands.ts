@@ -197,7 +197,9 @@ export async function show(
 ): Promise<void> {
   await withProject(flags.env, async ({ settings, store }) => {
     const run = await resolveRun(store, ref, settings.store.display);
-    if (flags.json) return print(JSON.stringify(flags.logs ? run : { ...run, logs: undefined }, null, 2));
+    const models = (await store?.loggedModels(run.runId)) ?? [];
+    if (flags.json)
+      return print(JSON.stringify({ ...(flags.logs ? run : { ...run, logs: undefined }), models }, null, 2));
     const out = [
       `run         ${run.runId}`,
       `name        ${run.runName}`,
@@ -268,6 +270,14 @@ export async function show(
         run.artifacts.map((a) => [a.path, formatSize(a.size), a.dataset ?? "-"]),
       ),
     );
+    if (models.length > 0)
+      out.push(
+        section(
+          "models",
+          ["uri", "input", "output"],
+          models.map((m) => [`runs:/${m.runId}/${m.artifactPath}`, m.inputName, m.outputName]),
+        ),
+      );
     if (flags.logs) {
       out.push(`\nlogs (${run.logs.length})`);
       for (const l of run.logs)

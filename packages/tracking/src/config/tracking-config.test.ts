@@ -100,6 +100,41 @@ describe("tracking.yml", () => {
     );
   });
 
+  it("reads the model section: the registered name and how an alias is promoted", async () => {
+    await write({
+      "conf/base/tracking.yml":
+        "model:\n  registered_model_name: price\n  promote:\n    alias: champion\n    metric: r2\n    greater_is_better: false\n",
+    });
+    expect(parseTrackingConfig((await load()).doc).model).toEqual({
+      registeredModelName: "price",
+      promote: { alias: "champion", metric: "r2", greaterIsBetter: false },
+    });
+    await write({ "conf/base/tracking.yml": "model:\n  registered_model_name: price\n" });
+    expect(parseTrackingConfig((await load()).doc).model).toEqual({
+      registeredModelName: "price",
+      promote: null,
+    });
+  });
+
+  it("refuses a model name or alias that cannot go into a models:/ URI, with file and line", async () => {
+    await write({
+      "conf/base/tracking.yml": "model:\n  registered_model_name: a/b\n  promote:\n    alias: latest\n",
+    });
+    let message = "";
+    try {
+      parseTrackingConfig((await load()).doc, root);
+    } catch (e) {
+      message = (e as Error).message;
+      expect((e as { code: string }).code).toBe("KILN_TRACKING_BAD_CONFIG");
+    }
+    expect(message).toContain(
+      'conf/base/tracking.yml:2:26: model.registered_model_name: "a/b" cannot be a registered model name',
+    );
+    expect(message).toContain(
+      'conf/base/tracking.yml:4:12: model.promote.alias: "latest" cannot be an alias',
+    );
+  });
+
   it("takes a section with every key commented out as all defaults", async () => {
     await write({ "conf/base/tracking.yml": "store:\n  # uri: sqlite:///x.db\nlogs: false\n" });
     const config = parseTrackingConfig((await load()).doc);
