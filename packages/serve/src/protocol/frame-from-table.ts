@@ -186,14 +186,15 @@ const RECORDS_UP_TO = 1000;
 function buildFrame(columns: TypedColumn[], rows: number): pl.DataFrame {
   const inferred = columns.some((c) => c.dtype === undefined);
   if (rows <= RECORDS_UP_TO && !inferred) {
+    // A column may be called "__proto__": then the records need no prototype (slower, so only then).
+    const plain = !columns.some((c) => c.name === "__proto__");
     const records = new Array(rows);
     for (let r = 0; r < rows; r++) {
-      // No prototype: a column may be called "__proto__".
-      const record: Record<string, unknown> = Object.create(null);
+      const record: Record<string, unknown> = plain ? {} : Object.create(null);
       for (const column of columns) record[column.name] = column.values[r] ?? null;
       records[r] = record;
     }
-    const schema: Record<string, pl.DataType> = Object.create(null);
+    const schema: Record<string, pl.DataType> = plain ? {} : Object.create(null);
     for (const column of columns) schema[column.name] = column.dtype!;
     return pl.readRecords(records, { schema });
   }

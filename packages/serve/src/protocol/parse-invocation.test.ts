@@ -239,3 +239,11 @@ describe("parseInvocation: errors say what is wrong and where", () => {
     expect(error.code).toBe("KILN_SERVE_BAD_COLUMN_TYPE");
   });
 });
+
+describe("parseInvocation: odd column names", () => {
+  it('keeps a column called "__proto__" as a column', () => {
+    const { input } = parse('{"dataframe_records": [{"__proto__": 1, "constructor": 2}]}', JSON_TYPE, null);
+    expect(input.columns).toEqual(["__proto__", "constructor"]);
+    expect(input.getColumn("__proto__").toArray()).toEqual([1]);
+  });
+});

@@ -1,0 +1,139 @@
+/**
+ * Serving benchmark: autocannon (in this process) against a server in its own process.
+ *   node bench/serve.mjs [--duration 10] [--connections 10] [--soak 100000]
+ * Throughput: 1-row JSON requests to the bare node:http server and to Kiln's scoring server
+ * (linear model in JS, and as Polars expressions). Soak: `--soak` requests with bad ones mixed in,
+ * the server's RSS before and after, and its 5xx count. Prints one JSON line.
+ */
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import autocannon from "autocannon";
+import { benchFile, parseArgs, report } from "./lib.mjs";
+
+const args = parseArgs();
+const duration = Number(args.duration ?? 10);
+const connections = Number(args.connections ?? 10);
+const soakRequests = Number(args.soak ?? 100_000);
+const progress = (message) => process.stderr.write(`[bench serve] ${message}\n`);
+
+const ONE_ROW = JSON.stringify({
+  dataframe_split: { columns: ["engines", "passenger_capacity", "crew"], data: [[2, 100, 4]] },
+});
+const json = (body) => ({
+  method: "POST",
+  path: "/invocations",
+  headers: { "content-type": "application/json" },
+  body,
+});
+
+/** Starts bench/serve/target.mjs and resolves once it prints its port. */
+function startTarget(extra) {
+  const child = spawn(process.execPath, [benchFile("serve/target.mjs"), ...extra], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (chunk) => {
+      out += chunk;
+      const line = out.split("\n").find((l) => l.startsWith("{"));
+      if (line) resolve({ child, port: JSON.parse(line).port });
+    });
+    child.on("exit", (code) =>
+      reject(new Error(`bench/serve/target.mjs ${extra.join(" ")} exited with ${code}`)),
+    );
+  });
+}
+
+async function stopTarget({ child }) {
+  const exited = new Promise((resolve) => child.on("exit", resolve));
+  child.kill("SIGTERM");
+  await exited;
+}
+
+const rssMiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) / 1024;
+
+function cannon(port, options) {
+  return new Promise((resolve, reject) => {
+    autocannon({ url: `http://127.0.0.1:${port}`, connections, ...options }, (error, result) =>
+      error ? reject(error) : resolve(result),
+    );
+  });
+}
+
+const summary = (r) => ({
+  requestsPerSecond: r.requests.average,
+  p50Ms: r.latency.p50,
+  p99Ms: r.latency.p99,
+  requests: r.requests.total,
+  non2xx: r.non2xx,
+  errors: r.errors,
+  timeouts: r.timeouts,
+});
+
+async function throughput(name, extra) {
+  const target = await startTarget(extra);
+  try {
+    progress(`${name}: warm-up 2 s`);
+    await cannon(target.port, { duration: 2, requests: [json(ONE_ROW)] });
+    progress(`${name}: ${duration} s, ${connections} connections`);
+    return summary(await cannon(target.port, { duration, requests: [json(ONE_ROW)] }));
+  } finally {
+    await stopTarget(target);
+  }
+}
+
+const result = { duration, connections, throughput: {} };
+result.throughput.bare = await throughput("bare node:http", ["--server", "bare"]);
+const kiln = (engine, output) => ["--server", "kiln", "--engine", engine, "--output", output];
+result.throughput.kilnStub = await throughput(
+  "kiln, a model that does not read its input",
+  kiln("none", "array"),
+);
+result.throughput.kiln = await throughput("kiln, linear model in JS, array out", kiln("js", "array"));
+result.throughput.kilnFrameOut = await throughput(
+  "kiln, linear model in JS, DataFrame out",
+  kiln("js", "dataframe"),
+);
+result.throughput.kilnPolars = await throughput(
+  "kiln, linear model as Polars expressions",
+  kiln("polars", "dataframe"),
+);
+
+if (soakRequests > 0) {
+  // One request in five is bad, of six kinds; autocannon cycles through the list on each connection.
+  const good = json(ONE_ROW);
+  const bad = [
+    json("{not json"),
+    json(JSON.stringify({ dataframe_records: [{ engines: 1 }] })),
+    json(JSON.stringify({ dataframe_records: [{ engines: "x", passenger_capacity: 1 }] })),
+    json(JSON.stringify({ dataframe_records: [{ engines: 1, passenger_capacity: 1 }], params: { nope: 1 } })),
+    { method: "POST", path: "/invocations", headers: { "content-type": "text/plain" }, body: "x" },
+    { method: "GET", path: "/nowhere" },
+  ];
+  const mix = [];
+  for (const b of bad) mix.push(good, good, good, good, b);
+  const target = await startTarget(kiln("js", "array"));
+  try {
+    progress("soak: warm-up 5,000 requests");
+    await cannon(target.port, { amount: 5000, requests: mix });
+    const before = rssMiB(target.child.pid);
+    progress(`soak: ${soakRequests.toLocaleString("en")} requests (RSS before ${before.toFixed(0)} MiB)`);
+    const soak = await cannon(target.port, { amount: soakRequests, requests: mix });
+    await new Promise((r) => setTimeout(r, 1000));
+    const after = rssMiB(target.child.pid);
+    result.soak = {
+      requests: soak.requests.total,
+      status2xx: soak["2xx"],
+      status4xx: soak["4xx"],
+      status5xx: soak["5xx"],
+      errors: soak.errors,
+      rssBeforeMiB: before,
+      rssAfterMiB: after,
+      rssGrowth: (after - before) / before,
+      seconds: soak.duration,
+    };
+  } finally {
+    await stopTarget(target);
+  }
+}
+report(result);
