@@ -185,6 +185,10 @@ describe("scoring server: limits and malformed input", () => {
     const slowloris = await raw(server, "GET /ping HTTP/1.1\r\nHost: x\r\n", { wait: 3000 });
     expect(slowloris === "" || /^HTTP\/1\.1 408/.test(slowloris)).toBe(true);
     expect(await raw(server, Buffer.from([0, 1, 2, 255, 254, 13, 10, 13, 10]))).toMatch(/^HTTP\/1\.1 400/);
+    // A client that leaves halfway through its body gets nothing, and the server goes on.
+    const partial =
+      "POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 99\r\n\r\n{";
+    expect(await raw(server, partial, { wait: 100 })).toBe("");
     expect((await invoke(server, { dataframe_records: [ROW] })).status).toBe(200);
   });
 });

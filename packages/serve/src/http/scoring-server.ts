@@ -143,7 +143,8 @@ export async function startScoringServer(options: ScoringServerOptions): Promise
       if (answered) return;
       send(res, 200, JSON_TYPE, encodePredictions(result), { close: closing });
     } catch (error) {
-      if (answered) return;
+      // A client that went away mid-request gets no answer, and is no server failure either.
+      if (answered || res.destroyed || req.socket.destroyed) return;
       const scoring = asScoringError(error);
       // After a 413 the rest of the body is unread: close rather than read it.
       sendError(res, scoring, { close: closing || scoring.status === 413 || !received });
