@@ -480,9 +480,13 @@ if (only.has("serve")) {
   const startLoad = load();
   progress(`serve (load ${startLoad}): 5 servers × 12 s, then the soak`);
   const soak = args.quick ? 20_000 : 100_000;
-  const { result } = timeProcess("serve.mjs", ["--duration", args.quick ? 5 : 10, "--connections", 10, "--soak", soak], {
-    stderr: "inherit",
-  });
+  const { result } = timeProcess(
+    "serve.mjs",
+    ["--duration", args.quick ? 5 : 10, "--connections", 10, "--soak", soak],
+    {
+      stderr: "inherit",
+    },
+  );
   json.sections.serve = result;
   const t = result.throughput;
   const share = (r) => `${((r.requestsPerSecond / t.bare.requestsPerSecond) * 100).toFixed(0)}%`;
@@ -518,7 +522,7 @@ if (only.has("serve")) {
   if (result.soak) {
     const s = result.soak;
     emit(
-      `Soak: ${s.requests.toLocaleString("en")} requests, one in five bad (invalid JSON, missing column, wrong type, unknown param, 415, 404): ${s.status2xx.toLocaleString("en")} 2xx, ${s.status4xx.toLocaleString("en")} 4xx, **${s.status5xx} 5xx** (target 0), ${s.errors} errors; server RSS ${s.rssBeforeMiB.toFixed(0)} → ${s.rssAfterMiB.toFixed(0)} MiB (**${(s.rssGrowth * 100).toFixed(1)}%**, target < 10%) in ${s.seconds} s.`,
+      `Soak: after ${s.warmUp.toLocaleString("en")} requests of warm-up, ${s.requests.toLocaleString("en")} requests, one in five bad (invalid JSON, missing column, wrong type, unknown param, 415, 404): ${s.status2xx.toLocaleString("en")} 2xx, ${s.status4xx.toLocaleString("en")} 4xx, **${s.status5xx} 5xx** (target 0, warm-up included), ${s.errors} errors, ${s.seconds.toFixed(0)} s. Server RSS ${s.rssBeforeMiB.toFixed(0)} MiB after the warm-up, then ${s.rssStepsMiB.map((m) => m.toFixed(0)).join(" → ")} MiB every quarter: **${(s.rssGrowth * 100).toFixed(1)}%** growth (target < 10%).`,
     );
     emit();
   }
