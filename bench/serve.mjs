@@ -114,11 +114,21 @@ if (soakRequests > 0) {
   for (const b of bad) mix.push(good, good, good, good, b);
   const target = await startTarget(kiln("js", "array"));
   try {
-    // RSS grows while V8's heap and the allocator settle (it levels off after ~50,000 requests
-    // here); growth after that is what a leak would show.
-    const warmUp = Math.min(50_000, soakRequests / 2);
-    progress(`soak: warm-up ${warmUp.toLocaleString("en")} requests`);
-    const warmed = await cannon(target.port, { amount: warmUp, requests: mix });
+    // RSS grows while V8's heap and the allocator settle (it levels off after 50,000–100,000
+    // requests here, then moves with the garbage collector); growth after that is what a leak shows.
+    const warmUp = soakRequests;
+    const warmSteps = [];
+    let warmed5xx = 0;
+    let warmedErrors = 0;
+    for (let i = 0; i < 4; i++) {
+      progress(
+        `soak: warm-up ${((i * warmUp) / 4).toLocaleString("en")}–${(((i + 1) * warmUp) / 4).toLocaleString("en")}`,
+      );
+      const warmed = await cannon(target.port, { amount: warmUp / 4, requests: mix });
+      warmed5xx += warmed["5xx"];
+      warmedErrors += warmed.errors;
+      warmSteps.push(rssMiB(target.child.pid));
+    }
     const before = rssMiB(target.child.pid);
     const counts = {
       requests: 0,
