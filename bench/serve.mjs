@@ -134,8 +134,8 @@ if (soakRequests > 0) {
       requests: 0,
       status2xx: 0,
       status4xx: 0,
-      status5xx: warmed["5xx"],
-      errors: warmed.errors,
+      status5xx: warmed5xx,
+      errors: warmedErrors,
       seconds: 0,
     };
     const rssSteps = [];
