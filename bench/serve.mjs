@@ -157,6 +157,7 @@ if (soakRequests > 0) {
     result.soak = {
       ...counts,
       warmUp,
+      rssWarmUpMiB: warmSteps,
       rssBeforeMiB: before,
       rssStepsMiB: rssSteps,
       rssAfterMiB: after,
