@@ -1,6 +1,6 @@
 /**
  * Runs every benchmark and prints markdown tables (also written to bench/results/latest.{md,json}).
- *   node bench/run.mjs [--samples 5] [--only build,sequential,parallel,catalog,cli,tabular,frames,viz,viz-experiments,models,distributed] [--quick]
+ *   node bench/run.mjs [--samples 5] [--only build,sequential,parallel,catalog,cli,tabular,frames,viz,viz-experiments,models,distributed,serve] [--quick]
  * Progress goes to stderr; the tables go to stdout.
  */
 import { execSync } from "node:child_process";
@@ -24,7 +24,8 @@ const samples = Number(args.samples ?? (args.quick ? 3 : 5));
 const warmRepeat = 6; // one process, first (cold) iteration dropped: warm = median of the other 5
 const only = new Set(
   (
-    args.only ?? "build,sequential,parallel,catalog,cli,tabular,frames,viz,viz-experiments,models,distributed"
+    args.only ??
+    "build,sequential,parallel,catalog,cli,tabular,frames,viz,viz-experiments,models,distributed,serve"
   ).split(","),
 );
 const progress = (message) => process.stderr.write(`[bench] ${message}\n`);
@@ -742,6 +743,62 @@ if (only.has("distributed")) {
   );
   emit();
   others(meter, "distributed");
+}
+
+if (only.has("serve")) {
+  emit("## Serving (`kiln models serve`'s scoring server, autocannon on 127.0.0.1)");
+  emit();
+  const meter = cpuMeter();
+  const startLoad = load();
+  progress(`serve (load ${startLoad}): 5 servers × 12 s, then the soak`);
+  const soak = args.quick ? 20_000 : 100_000;
+  const { result } = timeProcess(
+    "serve.mjs",
+    ["--duration", args.quick ? 5 : 10, "--connections", 10, "--soak", soak],
+    {
+      stderr: "inherit",
+    },
+  );
+  json.sections.serve = result;
+  const t = result.throughput;
+  const share = (r) => `${((r.requestsPerSecond / t.bare.requestsPerSecond) * 100).toFixed(0)}%`;
+  const row = (label, r, target) => [
+    label,
+    Math.round(r.requestsPerSecond).toLocaleString("en"),
+    share(r),
+    String(r.p50Ms),
+    String(r.p99Ms),
+    target ?? "",
+  ];
+  emit(
+    `1-row JSON requests (\`dataframe_split\`), ${result.duration} s after a 2 s warm-up, 10 connections; every server in its own process, autocannon in the benchmark's. Load average at start: ${startLoad}.`,
+  );
+  emit();
+  emit(
+    table(
+      ["Server", "Requests/s", "of bare", "p50 (ms)", "p99 (ms)", "Target: ≥ 50% of bare, p99 < 10 ms"],
+      [
+        row("bare `node:http` answering a constant", t.bare),
+        row("Kiln, a model that does not read its input (protocol + DataFrame only)", t.kilnStub),
+        row(
+          "Kiln, linear model in JS, array out",
+          t.kiln,
+          `${t.kiln.requestsPerSecond >= t.bare.requestsPerSecond / 2 ? "met" : "**missed**"}; p99 ${t.kiln.p99Ms < 10 ? "met" : "**missed**"}`,
+        ),
+        row("Kiln, linear model in JS, DataFrame out", t.kilnFrameOut),
+        row("Kiln, linear model as Polars expressions, DataFrame out", t.kilnPolars),
+      ],
+    ),
+  );
+  emit();
+  if (result.soak) {
+    const s = result.soak;
+    emit(
+      `Soak: after ${s.warmUp.toLocaleString("en")} requests of warm-up, ${s.requests.toLocaleString("en")} requests, one in five bad (invalid JSON, missing column, wrong type, unknown param, 415, 404): ${s.status2xx.toLocaleString("en")} 2xx, ${s.status4xx.toLocaleString("en")} 4xx, **${s.status5xx} 5xx** (target 0, warm-up included), ${s.errors} errors, ${s.seconds.toFixed(0)} s. Server RSS during the warm-up ${s.rssWarmUpMiB.map((m) => m.toFixed(0)).join(" → ")} MiB, then during the soak ${s.rssStepsMiB.map((m) => m.toFixed(0)).join(" → ")} MiB every quarter: **${(s.rssGrowth * 100).toFixed(1)}%** growth (target < 10%).`,
+    );
+    emit();
+  }
+  others(meter, "serve");
 }
 
 emit(`Load average at end: ${load()}.`);

@@ -1,3 +1,4 @@
+import type { Command } from "commander";
 import { type CommandLike, modelsGroup } from "./models-group.js";
 
 const predict = () => import("./predict-command.js");
@@ -30,4 +31,45 @@ export function registerModelPredictCommand(program: CommandLike): void {
         env?: string;
       }) => (await predict()).predictCommand(flags),
     );
+}
+
+/** The flags of `kiln models serve`, as commander hands them over. */
+export interface ServeFlags {
+  modelUri: string;
+  host: string;
+  port: string;
+  workers: string;
+  bodyLimit: string;
+  timeout: string;
+  env?: string;
+}
+
+/**
+ * Adds `kiln models serve`. Its code (the server, the model loader) loads only when it runs, so
+ * `kiln --help` and other commands pay nothing for it.
+ */
+export function registerServeCommands(program: Command): void {
+  (modelsGroup(program as unknown as CommandLike) as unknown as Command)
+    .command("serve")
+    .description(
+      "serve a model over HTTP with MLflow's scoring protocol (/invocations, /ping, /health, /version)",
+    )
+    .requiredOption(
+      "-m, --model-uri <uri>",
+      "the model: a folder, runs:/<run_id>/model, models:/<name>/<version> or models:/<name>@<alias>",
+    )
+    .option("--host <host>", "the address to listen on (0.0.0.0 for every interface)", "127.0.0.1")
+    .option("-p, --port <port>", "the port to listen on (0 picks a free one)", "8080")
+    .option("-w, --workers <n>", "processes that serve, each with its own copy of the model", "1")
+    .option("--body-limit <size>", "largest request body, e.g. 20mb or 512kb (larger: 413)", "20mb")
+    .option(
+      "-t, --timeout <duration>",
+      "limit per request, receiving and predicting: 60 (seconds), 30s, 500ms",
+      "60",
+    )
+    .option("-e, --env <env>", "the config environment whose tracking.yml resolves runs:/ and models:/ URIs")
+    .action(async (flags: ServeFlags, command: { optsWithGlobals(): Record<string, unknown> }) => {
+      const { serveCommand } = await import("./serve-command.js");
+      await serveCommand(flags, command.optsWithGlobals());
+    });
 }

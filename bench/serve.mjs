@@ -1,0 +1,170 @@
+/**
+ * Serving benchmark: autocannon (in this process) against a server in its own process.
+ *   node bench/serve.mjs [--duration 10] [--connections 10] [--soak 100000]
+ * Throughput: 1-row JSON requests to the bare node:http server and to Kiln's scoring server
+ * (linear model in JS, and as Polars expressions). Soak: `--soak` requests with bad ones mixed in,
+ * the server's RSS before and after, and its 5xx count. Prints one JSON line.
+ */
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import autocannon from "autocannon";
+import { benchFile, parseArgs, report } from "./lib.mjs";
+
+const args = parseArgs();
+const duration = Number(args.duration ?? 10);
+const connections = Number(args.connections ?? 10);
+const soakRequests = Number(args.soak ?? 100_000);
+const progress = (message) => process.stderr.write(`[bench serve] ${message}\n`);
+
+const ONE_ROW = JSON.stringify({
+  dataframe_split: { columns: ["engines", "passenger_capacity", "crew"], data: [[2, 100, 4]] },
+});
+const json = (body) => ({
+  method: "POST",
+  path: "/invocations",
+  headers: { "content-type": "application/json" },
+  body,
+});
+
+/** Starts bench/serve/target.mjs and resolves once it prints its port. */
+function startTarget(extra) {
+  const child = spawn(process.execPath, [benchFile("serve/target.mjs"), ...extra], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (chunk) => {
+      out += chunk;
+      const line = out.split("\n").find((l) => l.startsWith("{"));
+      if (line) resolve({ child, port: JSON.parse(line).port });
+    });
+    child.on("exit", (code) =>
+      reject(new Error(`bench/serve/target.mjs ${extra.join(" ")} exited with ${code}`)),
+    );
+  });
+}
+
+async function stopTarget({ child }) {
+  const exited = new Promise((resolve) => child.on("exit", resolve));
+  child.kill("SIGTERM");
+  await exited;
+}
+
+const rssMiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) / 1024;
+
+function cannon(port, options) {
+  return new Promise((resolve, reject) => {
+    autocannon({ url: `http://127.0.0.1:${port}`, connections, ...options }, (error, result) =>
+      error ? reject(error) : resolve(result),
+    );
+  });
+}
+
+const summary = (r) => ({
+  requestsPerSecond: r.requests.average,
+  p50Ms: r.latency.p50,
+  p99Ms: r.latency.p99,
+  requests: r.requests.total,
+  non2xx: r.non2xx,
+  errors: r.errors,
+  timeouts: r.timeouts,
+});
+
+async function throughput(name, extra) {
+  const target = await startTarget(extra);
+  try {
+    progress(`${name}: warm-up 2 s`);
+    await cannon(target.port, { duration: 2, requests: [json(ONE_ROW)] });
+    progress(`${name}: ${duration} s, ${connections} connections`);
+    return summary(await cannon(target.port, { duration, requests: [json(ONE_ROW)] }));
+  } finally {
+    await stopTarget(target);
+  }
+}
+
+const result = { duration, connections, throughput: {} };
+result.throughput.bare = await throughput("bare node:http", ["--server", "bare"]);
+const kiln = (engine, output) => ["--server", "kiln", "--engine", engine, "--output", output];
+result.throughput.kilnStub = await throughput(
+  "kiln, a model that does not read its input",
+  kiln("none", "array"),
+);
+result.throughput.kiln = await throughput("kiln, linear model in JS, array out", kiln("js", "array"));
+result.throughput.kilnFrameOut = await throughput(
+  "kiln, linear model in JS, DataFrame out",
+  kiln("js", "dataframe"),
+);
+result.throughput.kilnPolars = await throughput(
+  "kiln, linear model as Polars expressions",
+  kiln("polars", "dataframe"),
+);
+
+if (soakRequests > 0) {
+  // One request in five is bad, of six kinds; autocannon cycles through the list on each connection.
+  const good = json(ONE_ROW);
+  const bad = [
+    json("{not json"),
+    json(JSON.stringify({ dataframe_records: [{ engines: 1 }] })),
+    json(JSON.stringify({ dataframe_records: [{ engines: "x", passenger_capacity: 1 }] })),
+    json(JSON.stringify({ dataframe_records: [{ engines: 1, passenger_capacity: 1 }], params: { nope: 1 } })),
+    { method: "POST", path: "/invocations", headers: { "content-type": "text/plain" }, body: "x" },
+    { method: "GET", path: "/nowhere" },
+  ];
+  const mix = [];
+  for (const b of bad) mix.push(good, good, good, good, b);
+  const target = await startTarget(kiln("js", "array"));
+  try {
+    // RSS grows while V8's heap and the allocator settle (it levels off after 50,000–100,000
+    // requests here, then moves with the garbage collector); growth after that is what a leak shows.
+    const warmUp = soakRequests;
+    const warmSteps = [];
+    let warmed5xx = 0;
+    let warmedErrors = 0;
+    for (let i = 0; i < 4; i++) {
+      progress(
+        `soak: warm-up ${((i * warmUp) / 4).toLocaleString("en")}–${(((i + 1) * warmUp) / 4).toLocaleString("en")}`,
+      );
+      const warmed = await cannon(target.port, { amount: warmUp / 4, requests: mix });
+      warmed5xx += warmed["5xx"];
+      warmedErrors += warmed.errors;
+      warmSteps.push(rssMiB(target.child.pid));
+    }
+    const before = rssMiB(target.child.pid);
+    const counts = {
+      requests: 0,
+      status2xx: 0,
+      status4xx: 0,
+      status5xx: warmed5xx,
+      errors: warmedErrors,
+      seconds: 0,
+    };
+    const rssSteps = [];
+    const part = soakRequests / 4;
+    for (let i = 0; i < 4; i++) {
+      progress(
+        `soak: requests ${(i * part).toLocaleString("en")}–${((i + 1) * part).toLocaleString("en")} (RSS ${rssMiB(target.child.pid).toFixed(0)} MiB)`,
+      );
+      const soak = await cannon(target.port, { amount: part, requests: mix });
+      counts.requests += soak.requests.total;
+      counts.status2xx += soak["2xx"];
+      counts.status4xx += soak["4xx"];
+      counts.status5xx += soak["5xx"];
+      counts.errors += soak.errors;
+      counts.seconds += soak.duration;
+      rssSteps.push(rssMiB(target.child.pid));
+    }
+    const after = rssSteps[rssSteps.length - 1];
+    result.soak = {
+      ...counts,
+      warmUp,
+      rssWarmUpMiB: warmSteps,
+      rssBeforeMiB: before,
+      rssStepsMiB: rssSteps,
+      rssAfterMiB: after,
+      rssGrowth: (after - before) / before,
+    };
+  } finally {
+    await stopTarget(target);
+  }
+}
+report(result);
