@@ -2,7 +2,7 @@ import { Command } from "commander";
 import { createLogger, getDefaultLogger, type LogRecord, setDefaultLogger } from "kiln";
 import { afterEach, describe, expect, it } from "vitest";
 import plugin from "../plugin.js";
-import { registerServeCommands } from "./register-commands.js";
+import { registerModelPredictCommand, registerServeCommands } from "./register-commands.js";
 import { parseSize, parseTimeout } from "./serve-options.js";
 
 const before = getDefaultLogger();
@@ -25,7 +25,7 @@ async function run(p: Command, ...args: string[]): Promise<unknown> {
 
 describe("kiln models serve", () => {
   it("is the serve plugin's command, in a models group it creates or shares", () => {
-    expect(plugin.commands).toEqual([registerServeCommands]);
+    expect(plugin.commands).toEqual([registerModelPredictCommand, registerServeCommands]);
     const fresh = program();
     registerServeCommands(fresh);
     const models = fresh.commands.find((c) => c.name() === "models")!;
