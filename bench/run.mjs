@@ -444,7 +444,7 @@ if (only.has("tabular")) {
 }
 
 if (only.has("frames")) {
-  emit("## 7. A 1M-row × 10-column DataFrame between threads (ParallelRunner's thread codec)");
+  emit("## 8. A 1M-row × 10-column DataFrame between threads (ParallelRunner's thread codec)");
   emit();
   const dir = join(tmpdir(), "kiln-bench-tabular");
   mkdirSync(dir, { recursive: true });
