@@ -6,8 +6,8 @@ import plugin from "./plugin.js";
 describe("the @kiln/distributed plugin", () => {
   it("adds the distributed runner, built from --runner-params", async () => {
     const logger = createLogger({ sink: () => {} });
-    const factory = plugin.runners!.distributed as (o: unknown) => DistributedRunner;
-    const runner = factory({
+    const factory = plugin.runners!.distributed as (o: unknown) => Promise<DistributedRunner>;
+    const runner = await factory({
       params: { redis: "redis://10.0.0.5:6379", queue: "train", retries: 2, group_by: "namespace" },
       logger,
       projectPath: "/p",
@@ -21,9 +21,9 @@ describe("the @kiln/distributed plugin", () => {
       retries: 2,
       groupBy: "namespace",
     });
-    expect(() => factory({ params: { group: "namespace" }, logger, projectPath: "/p", source: {} })).toThrow(
-      expect.objectContaining({ code: "KILN_DISTRIBUTED_BAD_PARAM" }),
-    );
+    await expect(
+      factory({ params: { group: "namespace" }, logger, projectPath: "/p", source: {} }),
+    ).rejects.toMatchObject({ code: "KILN_DISTRIBUTED_BAD_PARAM" });
   });
 
   it("adds kiln worker and kiln schedule add | list | rm", () => {

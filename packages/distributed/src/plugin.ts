@@ -1,6 +1,5 @@
 import type { Plugin, RunnerFactoryOptions } from "kiln";
 import { registerDistributedCommands } from "./cli/register-commands.js";
-import { DistributedRunner } from "./coordinator/distributed-runner.js";
 import { parseRunnerParams } from "./coordinator/runner-params.js";
 
 /**
@@ -11,8 +10,13 @@ import { parseRunnerParams } from "./coordinator/runner-params.js";
 const plugin: Plugin = {
   name: "@kiln/distributed",
   runners: {
-    distributed: (options: RunnerFactoryOptions) =>
-      new DistributedRunner({ ...parseRunnerParams(options.params), logger: options.logger }),
+    // BullMQ and ioredis load only when a run asks for this runner: every other command in a
+    // project that has the plugin pays nothing for them.
+    distributed: async (options: RunnerFactoryOptions) => {
+      const params = parseRunnerParams(options.params);
+      const { DistributedRunner } = await import("./coordinator/distributed-runner.js");
+      return new DistributedRunner({ ...params, logger: options.logger });
+    },
   },
   commands: [registerDistributedCommands],
 };

@@ -1,7 +1,7 @@
 import { closestMatches } from "kiln";
 import { DistributedError } from "../errors.js";
 import { DEFAULT_QUEUE } from "../protocol.js";
-import { defaultRedisUrl } from "../redis/connection.js";
+import { defaultRedisUrl } from "../redis/redis-url.js";
 import type { GroupBy } from "./job-plan.js";
 
 /** What `--runner-params` may set for `--runner distributed`, resolved with defaults. */

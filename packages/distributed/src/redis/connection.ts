@@ -1,15 +1,8 @@
 import { Redis } from "ioredis";
 import { DistributedError } from "../errors.js";
+import { shownUrl } from "./redis-url.js";
 
-/** `KILN_REDIS_URL`, else a Redis on this machine's default port. */
-export function defaultRedisUrl(): string {
-  return process.env.KILN_REDIS_URL || "redis://127.0.0.1:6379";
-}
-
-/** The URL with its password replaced by `***`, for messages and logs. */
-export function shownUrl(url: string): string {
-  return url.replace(/^(rediss?:\/\/[^:@/]*:)[^@/]*@/, "$1***@");
-}
+export { defaultRedisUrl, shownUrl } from "./redis-url.js";
 
 /**
  * Opens a Redis connection as BullMQ needs it (commands wait for a reconnect instead of failing) and
