@@ -54,6 +54,8 @@ export {
   packageModel,
 } from "./model/packaging/package-model.js";
 export {
+  DemotedPair,
+  demotedPairReason,
   type InferenceSpec,
   isPipelineML,
   type ModelPromotion,

@@ -14,7 +14,7 @@ import type { ModelConfig } from "./config/tracking-config.js";
 import { loadTrackingSettings } from "./config/tracking-settings.js";
 import { BIND_RUN, isRunBound } from "./datasets/run-binding.js";
 import { checkPairCatalog } from "./model/check-pair-catalog.js";
-import { isPipelineML, type PipelineML } from "./model/pipeline-ml.js";
+import { demotedPairReason, isPipelineML, type PipelineML } from "./model/pipeline-ml.js";
 import { currentUser, runTags } from "./run/run-tags.js";
 import { RunTracker } from "./run/run-tracker.js";
 import { openStore } from "./store/open-store.js";
@@ -162,6 +162,8 @@ export function createTrackingHooks(): Hooks {
       const { config } = settings;
       const logger = context.logger;
       const pair = isPipelineML(pipeline) ? pipeline : undefined;
+      const demoted = demotedPairReason(pipeline);
+      if (demoted) logger.warn(`No model will be packaged: ${demoted}. Run the pair whole to package one.`);
       const notPackaged = (why: string) => {
         if (pair) logger.info(`The training/inference pair's model will not be packaged: ${why}.`);
       };

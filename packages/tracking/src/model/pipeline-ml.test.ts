@@ -1,6 +1,13 @@
 import { node, Pipeline, pipeline } from "kiln";
 import { describe, expect, it } from "vitest";
-import { isPipelineML, PipelineML, pipelineML, pipelineMlFactory } from "./pipeline-ml.js";
+import {
+  DemotedPair,
+  demotedPairReason,
+  isPipelineML,
+  PipelineML,
+  pipelineML,
+  pipelineMlFactory,
+} from "./pipeline-ml.js";
 
 const id = (x: unknown) => x;
 const fit = (x: unknown) => ({ fitted: x });
@@ -129,26 +136,25 @@ describe("filtering a pair", () => {
       p.tag("training"),
     ]) {
       expect(kept).toBeInstanceOf(PipelineML);
-      expect(kept.inference).toBe(inference);
+      expect((kept as PipelineML).inference).toBe(inference);
     }
     expect(p.tag("training").nodes.every((n) => n.tags.has("training"))).toBe(true);
   });
 
-  it("KILN_MODEL_FILTER_BREAKS_PAIR: a filter that drops a node making an artifact, naming node and flag", () => {
+  it("a filter that drops a node making an artifact gives the plain training nodes, saying why", () => {
     const p = pair();
-    expect(() => p.filter({ fromNodes: ["fit_model"] })).toThrow(
-      expect.objectContaining({
-        code: "KILN_MODEL_FILTER_BREAKS_PAIR",
-        message:
-          'Filtering with --from-nodes fit_model leaves out node "fit_scaler" of the training/inference pair, so the run would not produce "scaler", which the inference pipeline reads.',
-      }),
+    const cut = p.filter({ fromNodes: ["fit_model"] });
+    expect(cut).toBeInstanceOf(DemotedPair);
+    expect(isPipelineML(cut)).toBe(false);
+    expect(cut.nodes.map((n) => n.name)).toEqual(["fit_model", "evaluate"]);
+    expect(demotedPairReason(cut)).toBe(
+      'Filtering with --from-nodes fit_model leaves out node "fit_scaler" of the pair, so this run does not produce "scaler", which its inference pipeline reads',
     );
-    expect(() => p.onlyNodes("evaluate")).toThrow(
-      expect.objectContaining({ message: expect.stringContaining('nodes "fit_model", "fit_scaler"') }),
-    );
-    expect(() => p.difference(training.onlyNodes("fit_model"))).toThrow(
-      expect.objectContaining({ code: "KILN_MODEL_FILTER_BREAKS_PAIR" }),
-    );
+    expect(demotedPairReason(p.onlyNodes("evaluate"))).toContain('nodes "fit_model", "fit_scaler"');
+    expect(demotedPairReason(p.difference(training.onlyNodes("fit_model")))).toContain('node "fit_model"');
+    // Slicing the demoted pipeline again gives a plain pipeline; a kept pair is not demoted.
+    expect(demotedPairReason(cut.onlyNodes("evaluate"))).toBeUndefined();
+    expect(demotedPairReason(p.toNodes("fit_model"))).toBeUndefined();
     // The plain training part slices freely: nothing is packaged from it.
     expect(p.training.fromNodes("fit_model").nodes.map((n) => n.name)).toEqual(["fit_model", "evaluate"]);
   });

@@ -233,72 +233,69 @@ export class PipelineML extends Pipeline {
   }
 
   /**
-   * The same pair over `training`, refused when it no longer produces every artifact the inference
-   * reads: a model packaged from that run would carry artifacts another run made.
+   * The same pair over `training` when it still produces every artifact the inference reads;
+   * otherwise the plain training pipeline, marked with why (a model packaged from that run would
+   * carry artifacts another run made). The tracking hooks warn about it when such a run starts.
+   * Exported steps and resume commands run pairs node by node, so this is not an error.
    */
-  #derive(training: Pipeline, how: string): PipelineML {
+  #derive(training: Pipeline, how: string): PipelineML | DemotedPair {
     const missing = missingArtifacts(training, this.#spec);
-    if (missing.length > 0) {
-      const producers = missing
-        .map((a) => this.datasetIndex.producer.get(stripTranscoding(a)))
-        .filter((n) => n !== undefined)
-        .map((n) => `"${n.name}"`);
-      throw new ModelError(
-        "KILN_MODEL_FILTER_BREAKS_PAIR",
-        `${how} leaves out ${producers.length === 1 ? "node" : "nodes"} ${producers.join(", ") || "(none)"} of the training/inference pair, so the run would not produce ${quoteList(missing)}, which the inference pipeline reads.`,
-        {
-          hint: "A packaged model carries only artifacts made by its own training run. Run the pair without this filter, or register its training part as a plain pipeline too (e.g. training: pair.training) and filter that one: nothing is packaged then.",
-        },
-      );
-    }
-    return new PipelineML(training, this.#spec);
+    if (missing.length === 0) return new PipelineML(training, this.#spec);
+    const producers = missing
+      .map((a) => this.datasetIndex.producer.get(stripTranscoding(a)))
+      .filter((n) => n !== undefined)
+      .map((n) => `"${n.name}"`);
+    return new DemotedPair(
+      training,
+      `${how} leaves out ${producers.length === 1 ? "node" : "nodes"} ${producers.join(", ") || "(none)"} of the pair, so this run does not produce ${quoteList(missing)}, which its inference pipeline reads`,
+    );
   }
 
-  override filter(criteria: PipelineFilter): PipelineML {
+  override filter(criteria: PipelineFilter): PipelineML | DemotedPair {
     return this.#derive(this.training.filter(criteria), `Filtering with ${describeFilter(criteria)}`);
   }
 
-  override onlyNodes(...names: string[]): PipelineML {
+  override onlyNodes(...names: string[]): PipelineML | DemotedPair {
     return this.#derive(this.training.onlyNodes(...names), `onlyNodes(${names.join(", ")})`);
   }
 
-  override onlyNodesWithTags(...tags: string[]): PipelineML {
+  override onlyNodesWithTags(...tags: string[]): PipelineML | DemotedPair {
     return this.#derive(this.training.onlyNodesWithTags(...tags), `onlyNodesWithTags(${tags.join(", ")})`);
   }
 
-  override onlyNodesWithNamespaces(...namespaces: string[]): PipelineML {
+  override onlyNodesWithNamespaces(...namespaces: string[]): PipelineML | DemotedPair {
     return this.#derive(
       this.training.onlyNodesWithNamespaces(...namespaces),
       `onlyNodesWithNamespaces(${namespaces.join(", ")})`,
     );
   }
 
-  override fromNodes(...names: string[]): PipelineML {
+  override fromNodes(...names: string[]): PipelineML | DemotedPair {
     return this.#derive(this.training.fromNodes(...names), `fromNodes(${names.join(", ")})`);
   }
 
-  override toNodes(...names: string[]): PipelineML {
+  override toNodes(...names: string[]): PipelineML | DemotedPair {
     return this.#derive(this.training.toNodes(...names), `toNodes(${names.join(", ")})`);
   }
 
-  override fromInputs(...datasets: string[]): PipelineML {
+  override fromInputs(...datasets: string[]): PipelineML | DemotedPair {
     return this.#derive(this.training.fromInputs(...datasets), `fromInputs(${datasets.join(", ")})`);
   }
 
-  override toOutputs(...datasets: string[]): PipelineML {
+  override toOutputs(...datasets: string[]): PipelineML | DemotedPair {
     return this.#derive(this.training.toOutputs(...datasets), `toOutputs(${datasets.join(", ")})`);
   }
 
   /** The pair with more training nodes (`--pipelines pair,other` runs this). */
-  override add(other: PipelineLike): PipelineML {
+  override add(other: PipelineLike): PipelineML | DemotedPair {
     return this.#derive(this.training.add(other), "add()");
   }
 
-  override difference(other: PipelineLike): PipelineML {
+  override difference(other: PipelineLike): PipelineML | DemotedPair {
     return this.#derive(this.training.difference(other), "difference()");
   }
 
-  override intersection(other: PipelineLike): PipelineML {
+  override intersection(other: PipelineLike): PipelineML | DemotedPair {
     return this.#derive(this.training.intersection(other), "intersection()");
   }
 
@@ -309,6 +306,35 @@ export class PipelineML extends Pipeline {
   override get [Symbol.toStringTag](): string {
     return `PipelineML(${this.nodes.length} training nodes, inference ${this.inference.nodes.length} → ${this.outputName})`;
   }
+}
+
+/** Marks a {@link DemotedPair} across copies of this package. */
+const DEMOTED_PAIR: unique symbol = Symbol.for("kiln.PipelineML.demoted") as never;
+
+/**
+ * What a filter that breaks a pair gives (kedro-mlflow demotes such a pair the same way): the
+ * filtered training nodes as a plain pipeline, which runs but packages nothing, and why.
+ */
+export class DemotedPair extends Pipeline {
+  readonly [DEMOTED_PAIR]: string;
+
+  /** @internal Made by {@link PipelineML}'s filters. */
+  constructor(training: PipelineLike, reason: string) {
+    super(training);
+    this[DEMOTED_PAIR] = reason;
+  }
+
+  /** Why the run packages no model, e.g. `Filtering with --nodes fit leaves out node "prepare" …`. */
+  get notPackagedBecause(): string {
+    return this[DEMOTED_PAIR];
+  }
+}
+
+/** Why a run of `value` packages no model when it is a pair cut by a filter (any copy of this package). */
+export function demotedPairReason(value: unknown): string | undefined {
+  if (value === null || typeof value !== "object") return undefined;
+  const reason = (value as { [DEMOTED_PAIR]?: unknown })[DEMOTED_PAIR];
+  return typeof reason === "string" ? reason : undefined;
 }
 
 /** True for a {@link PipelineML} made by any copy of this package. */
