@@ -34,6 +34,8 @@ interface ActiveRun {
     config: ModelConfig;
     /** The inference input as training first saw it (a DataFrame cut to the example's rows). */
     sample?: unknown;
+    /** Rows of the input the sample was cut from (a frame's height). */
+    sampleSourceRows?: number;
   };
   /**
    * For a run that started in another process and whose nodes run here (`beforeRunPart`): how many
@@ -42,19 +44,36 @@ interface ActiveRun {
   parts?: number;
 }
 
-/** Keeps the first value of the pair's input the run loads or saves. */
+/**
+ * Keeps the first value of the pair's input the run loads or saves: a frame cut to the rows the
+ * input example and the drift reference need (a seeded sample when it has more), else the value.
+ */
 function captureSample(run: ActiveRun | undefined, datasetName: string, data: unknown): void {
   const model = run?.model;
   if (!model || model.sample !== undefined || datasetName !== model.pair.inputName) return;
   // A frame is cut now: the run may release or change it later.
-  const frame = data as { head?: unknown; columns?: unknown } | null;
+  const frame = data as {
+    head?: (n: number) => unknown;
+    sample?: (n: number, frac: null, withReplacement: boolean, seed: number) => unknown;
+    columns?: unknown;
+    height?: unknown;
+  } | null;
+  if (
+    frame === null ||
+    typeof frame !== "object" ||
+    typeof frame.head !== "function" ||
+    !Array.isArray(frame.columns)
+  ) {
+    model.sample = data;
+    return;
+  }
+  const keep = Math.max(model.pair.spec.inputExampleRows, model.pair.spec.referenceRows, 1);
+  const height = typeof frame.height === "number" ? frame.height : undefined;
+  model.sampleSourceRows = height;
   model.sample =
-    frame !== null &&
-    typeof frame === "object" &&
-    typeof frame.head === "function" &&
-    Array.isArray(frame.columns)
-      ? (frame.head as (n: number) => unknown).call(frame, Math.max(model.pair.spec.inputExampleRows, 1))
-      : data;
+    height !== undefined && height > keep && typeof frame.sample === "function"
+      ? frame.sample(keep, null, false, 0)
+      : frame.head(keep);
 }
 
 const contextKey = (projectPath: unknown, env: unknown) => `${String(projectPath)}\u0000${String(env)}`;
@@ -325,6 +344,9 @@ export function createTrackingHooks(): Hooks {
             store: run.tracker.options.store,
             modelConfig: run.model.config,
             inputSample: run.model.sample,
+            ...(run.model.sampleSourceRows === undefined
+              ? {}
+              : { inputSourceRows: run.model.sampleSourceRows }),
             userId: currentUser(),
           });
         } catch (error) {

@@ -42,6 +42,8 @@ export interface ServeFlags {
   bodyLimit: string;
   timeout: string;
   env?: string;
+  logInputs?: string;
+  logSampleRate: string;
 }
 
 /**
@@ -68,6 +70,11 @@ export function registerServeCommands(program: Command): void {
       "60",
     )
     .option("-e, --env <env>", "the config environment whose tracking.yml resolves runs:/ and models:/ URIs")
+    .option(
+      "--log-inputs <folder>",
+      "record predicted rows as Parquet parts in this folder (local or s3://), for kiln monitor drift",
+    )
+    .option("--log-sample-rate <rate>", "share of predictions whose rows --log-inputs records (0 to 1)", "1")
     .action(async (flags: ServeFlags, command: { optsWithGlobals(): Record<string, unknown> }) => {
       const { serveCommand } = await import("./serve-command.js");
       await serveCommand(flags, command.optsWithGlobals());

@@ -1,7 +1,7 @@
 import { createLogger, LOG_LEVELS, type LogLevel, setDefaultLogger } from "kiln";
 import { serveModel } from "../http/serve-model.js";
 import type { ServeFlags } from "./register-commands.js";
-import { parsePort, parseSize, parseTimeout, parseWorkers } from "./serve-options.js";
+import { parsePort, parseSampleRate, parseSize, parseTimeout, parseWorkers } from "./serve-options.js";
 
 /**
  * `kiln models serve`: checks the flags, then serves until SIGTERM or SIGINT. `-v` (a global flag)
@@ -14,6 +14,9 @@ export async function serveCommand(flags: ServeFlags, globals: Record<string, un
     workers: parseWorkers(flags.workers),
     bodyLimit: parseSize(flags.bodyLimit),
     timeoutMs: parseTimeout(flags.timeout),
+    ...(flags.logInputs === undefined
+      ? {}
+      : { inputLog: { destination: flags.logInputs, sampleRate: parseSampleRate(flags.logSampleRate) } }),
   };
   // Plugin commands set up their own logging: -v debug, -q warn, else KILN_LOG_LEVEL or info.
   const fromEnv = LOG_LEVELS.find((l) => l === process.env.KILN_LOG_LEVEL);

@@ -71,3 +71,15 @@ export function parseTimeout(value: string): number {
   }
   return ms;
 }
+
+/** `--log-sample-rate`: the share of predictions whose rows are logged, above 0 and at most 1. */
+export function parseSampleRate(value: string): number {
+  const rate = Number(value);
+  if (value.trim() === "" || !(rate > 0 && rate <= 1)) {
+    throw badOption(
+      `--log-sample-rate must be a number above 0 and at most 1, got "${value}".`,
+      "e.g. --log-sample-rate 0.1 logs the rows of one prediction in ten (1, the default, logs all).",
+    );
+  }
+  return rate;
+}

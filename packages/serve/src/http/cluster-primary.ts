@@ -11,6 +11,7 @@ export interface WorkerConfig {
   port?: number;
   bodyLimit?: number;
   timeoutMs?: number;
+  inputLog?: ServeModelOptions["inputLog"];
   logLevel: string;
 }
 
@@ -39,6 +40,7 @@ export function serveWithWorkers(options: ServeModelOptions): Promise<void> {
     ...(options.port === undefined ? {} : { port: options.port }),
     ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(options.inputLog === undefined ? {} : { inputLog: options.inputLog }),
     logLevel: logger.level,
   };
   cluster.setupPrimary({ exec: fileURLToPath(new URL("./cluster-worker.js", import.meta.url)), args: [] });

@@ -2,7 +2,7 @@
 // model, then listens on the port the workers share, and stops gracefully when told to.
 import { createLogger, KilnError, type LogLevel, setDefaultLogger } from "kiln";
 import { WORKER_CONFIG_ENV, type WorkerConfig, type WorkerMessage } from "./cluster-primary.js";
-import { loadFromSource } from "./model-source.js";
+import { loadForServing } from "./model-source.js";
 import { startScoringServer } from "./scoring-server.js";
 
 /** Sends the primary a message; resolves once it is handed over (or at once without a primary). */
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   // The primary is gone: nobody will restart or stop this worker, so stop now.
   process.on("disconnect", () => stop());
   try {
-    const model = await loadFromSource(config.model);
+    const model = await loadForServing(config.model, config.inputLog, logger);
     // Listening only once the model is loaded: a restarted worker never answers 503 on the shared port.
     const server = await startScoringServer({ ...config, model, logger });
     stop = () => {

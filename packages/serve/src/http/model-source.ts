@@ -1,5 +1,7 @@
 import { pathToFileURL } from "node:url";
+import type { Logger } from "kiln";
 import type { LoadedModel } from "../model-types.js";
+import type { InputLogOptions } from "../monitor/input-log.js";
 
 /**
  * Where a serving process gets its model, in a form that can be handed to worker processes:
@@ -24,4 +26,23 @@ export async function loadFromSource(source: ModelSource): Promise<LoadedModel> 
     );
   }
   return (await make(...(source.args ?? []))) as LoadedModel;
+}
+
+/**
+ * Loads the model a server answers with: `loadFromSource`'s, whose predictions also record their
+ * input rows when `inputLog` is given (`kiln models serve --log-inputs`).
+ */
+export async function loadForServing(
+  source: ModelSource,
+  inputLog: InputLogOptions | undefined,
+  logger: Logger,
+): Promise<LoadedModel> {
+  const model = await loadFromSource(source);
+  if (!inputLog) return model;
+  const { InputLog, withInputLog } = await import("../monitor/input-log.js");
+  const log = await InputLog.open(inputLog, logger);
+  logger.info(
+    `Logging ${inputLog.sampleRate === undefined || inputLog.sampleRate >= 1 ? "every predicted row" : `the rows of ${inputLog.sampleRate * 100}% of predictions`} to ${log.destination} (Parquet parts; kiln monitor drift --current ${log.destination}).`,
+  );
+  return withInputLog(model, log);
 }

@@ -1,6 +1,7 @@
 import { getDefaultLogger, type Logger } from "kiln";
+import type { InputLogOptions } from "../monitor/input-log.js";
 import { serveWithWorkers } from "./cluster-primary.js";
-import { loadFromSource, type ModelSource } from "./model-source.js";
+import { loadForServing, type ModelSource } from "./model-source.js";
 import { type ScoringServerOptions, startScoringServer } from "./scoring-server.js";
 
 /** Options of {@link serveModel}: the server's, plus where the model comes from and how many processes. */
@@ -13,6 +14,8 @@ export interface ServeModelOptions extends Omit<ScoringServerOptions, "model" | 
   onListening?: (url: string) => void;
   /** Called once the model is loaded and requests are answered. */
   onReady?: () => void;
+  /** Records a sample of the predicted rows (`--log-inputs`); each worker writes its own parts. */
+  inputLog?: InputLogOptions;
 }
 
 /**
@@ -25,7 +28,11 @@ export interface ServeModelOptions extends Omit<ScoringServerOptions, "model" | 
 export async function serveModel(options: ServeModelOptions): Promise<void> {
   if ((options.workers ?? 1) > 1) return serveWithWorkers(options);
   const logger = options.logger ?? getDefaultLogger();
-  const server = await startScoringServer({ ...options, logger, model: loadFromSource(options.model) });
+  const server = await startScoringServer({
+    ...options,
+    logger,
+    model: loadForServing(options.model, options.inputLog, logger),
+  });
   options.onListening?.(server.url);
   const stopped = untilSignal(logger, () => server.close());
   try {

@@ -50,6 +50,11 @@ export interface KilnFlavor {
   output_name: string;
   /** `process.version` of the training run. */
   node_version: string;
+  /** Parquet file of input rows training saw, the reference for drift monitoring (absent when none was kept). */
+  reference_data?: string;
+  /** Its rows, and the rows of the input it was sampled from. */
+  reference_rows?: number;
+  reference_source_rows?: number;
 }
 
 /** A parsed `MLmodel` file. */

@@ -50,6 +50,11 @@ export interface PipelineMLOptions {
   copyMode?: CopyMode | Readonly<Record<string, CopyMode>>;
   /** Rows of the input seen in training kept as the model's input example (default 5). */
   inputExampleRows?: number;
+  /**
+   * Rows of the input seen in training kept with the model as the reference `kiln monitor drift`
+   * compares served data with (default 10,000, sampled when there are more; 0 keeps none).
+   */
+  referenceRows?: number;
 }
 
 /** The inference side of a pair and its options, checked. */
@@ -68,6 +73,7 @@ export interface InferenceSpec {
   copyModes: Readonly<Record<string, CopyMode>>;
   defaultCopyMode: CopyMode;
   inputExampleRows: number;
+  referenceRows: number;
 }
 
 const CLI_FLAGS: Record<keyof PipelineFilter, string> = {
@@ -159,6 +165,13 @@ function inferenceSpec(options: PipelineMLOptions): InferenceSpec {
       "Give a whole number of rows from 1 to 10000 (default 5).",
     );
   }
+  const referenceRows = options.referenceRows ?? 10_000;
+  if (!Number.isInteger(referenceRows) || referenceRows < 0 || referenceRows > 10_000_000) {
+    throw badPair(
+      `pipelineML(): referenceRows is ${JSON.stringify(referenceRows)}.`,
+      "Give a whole number of rows from 0 (keep no reference) to 10000000 (default 10000).",
+    );
+  }
   const promote = options.promote;
   if (promote !== undefined && (promote === null || typeof promote !== "object")) {
     throw badPair(
@@ -183,6 +196,7 @@ function inferenceSpec(options: PipelineMLOptions): InferenceSpec {
     },
     ...checkCopyModes(options.copyMode, inference),
     inputExampleRows: rows,
+    referenceRows,
   };
 }
 

@@ -34,6 +34,8 @@ import { type FrameLike, inferColumns, inferParams, isFrame } from "./signature.
 export const MODEL_ARTIFACT_PATH = "model";
 export const MODEL_CODE = "code/inference.mjs";
 export const INPUT_EXAMPLE = "input_example.json";
+/** The sample of training input kept for drift monitoring. */
+export const REFERENCE_DATA = "reference_data.parquet";
 
 /** What packaging needs from the run. */
 export interface PackageModelOptions {
@@ -48,6 +50,8 @@ export interface PackageModelOptions {
   modelConfig: ModelConfig;
   /** The inference input as the training run saw it (a DataFrame's first rows), if it did. */
   inputSample: unknown;
+  /** Rows of the input `inputSample` was cut from, when it was cut. */
+  inputSourceRows?: number;
   userId: string | null;
 }
 
@@ -200,6 +204,10 @@ export async function packageModel(options: PackageModelOptions): Promise<Packag
         logger.warn(`The model has no output signature: its prediction is ${outputs.problem}.`);
       await put(folder, INPUT_EXAMPLE, `${JSON.stringify(splitFrame(example, spec.inputExampleRows))}\n`);
     }
+    const reference = example
+      ? referenceSample(sample, spec.referenceRows, options.inputSourceRows)
+      : undefined;
+    if (reference) await put(folder, REFERENCE_DATA, reference.bytes);
     const params = inferParams(parameters, writtenAsFloat(context.parameters));
     if (params.skipped.length > 0)
       logger.info(
@@ -221,6 +229,13 @@ export async function packageModel(options: PackageModelOptions): Promise<Packag
           input_name: spec.inputName,
           output_name: spec.outputName,
           node_version: process.version,
+          ...(reference
+            ? {
+                reference_data: REFERENCE_DATA,
+                reference_rows: reference.rows,
+                reference_source_rows: reference.sourceRows,
+              }
+            : {}),
         },
       },
       model_uuid: modelUuid,
@@ -299,4 +314,29 @@ export async function packageModel(options: PackageModelOptions): Promise<Packag
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
+}
+
+/** A nodejs-polars DataFrame, as far as the reference sample needs it. */
+interface SampleableFrame {
+  height: number;
+  sample(n: number, frac: null, withReplacement: boolean, seed: number): SampleableFrame;
+  writeParquet(): Uint8Array;
+}
+
+/**
+ * Up to `rows` rows of the training input as Parquet (a seeded sample when there are more, so the
+ * same run keeps the same rows), or nothing when `rows` is 0 or the input is no Polars DataFrame.
+ * `sourceRows`: the rows of the input the run saw, when `input` is already a cut of it.
+ */
+function referenceSample(
+  input: unknown,
+  rows: number,
+  sourceRows?: number,
+): { bytes: Uint8Array; rows: number; sourceRows: number } | undefined {
+  const frame = input as Partial<SampleableFrame>;
+  if (rows === 0 || typeof frame?.writeParquet !== "function" || typeof frame.sample !== "function")
+    return undefined;
+  const whole = frame as SampleableFrame;
+  const kept = whole.height > rows ? whole.sample(rows, null, false, 0) : whole;
+  return { bytes: kept.writeParquet(), rows: kept.height, sourceRows: sourceRows ?? whole.height };
 }
