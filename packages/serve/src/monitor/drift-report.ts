@@ -46,7 +46,7 @@ function isCategorical(dtype: pl.DataType): boolean {
 }
 
 /**
- * Compares each of `features` (default: the columns both frames have, in the reference's order):
+ * Compares each of `features` (default: the reference's columns; extra current ones are ignored):
  * numeric columns by PSI over the reference's deciles and the two-sample KS test, text, boolean and
  * categorical ones by PSI over their values. Other types (dates, lists, structs) and columns one
  * side lacks are skipped with the reason.
@@ -56,7 +56,7 @@ export function computeDrift(
   current: pl.DataFrame,
   options: { features?: readonly string[]; bins?: number } = {},
 ): DriftResult {
-  const features = options.features ?? reference.columns.filter((c) => current.columns.includes(c));
+  const features = options.features ?? reference.columns;
   const result: DriftResult = { features: [], skipped: [] };
   for (const feature of features) {
     const missingFrom = [

@@ -40,7 +40,8 @@ export class InputLog {
   readonly #fs: FileSystem;
   readonly #options: Required<InputLogOptions>;
   readonly #logger: Logger;
-  #frames: pl.DataFrame[] = [];
+  /** Waiting frames with the time each was served (the column is added per part: cheap per request). */
+  #frames: { frame: pl.DataFrame; at: number }[] = [];
   #rows = 0;
   #seq = 0;
   #dropped = 0;
@@ -79,12 +80,7 @@ export class InputLog {
   record(frame: pl.DataFrame): void {
     if (frame.height === 0) return;
     if (this.#options.sampleRate < 1 && Math.random() >= this.#options.sampleRate) return;
-    const at = this.#pl.Series(
-      SERVED_AT,
-      new Array<Date>(frame.height).fill(new Date()),
-      this.#pl.Datetime("ms"),
-    );
-    this.#frames.push(frame.withColumn(at));
+    this.#frames.push({ frame, at: Date.now() });
     this.#rows += frame.height;
     if (this.#rows >= this.#options.flushRows) void this.flush();
     else this.#timer ??= setTimeout(() => void this.flush(), this.#options.flushIntervalMs).unref();
@@ -100,14 +96,22 @@ export class InputLog {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     if (this.#frames.length === 0) return;
-    const frames = this.#frames;
-    const rows = this.#rows;
+    // Frames of one schema go into one part (without a signature, requests may differ).
+    const groups = new Map<string, { frame: pl.DataFrame; at: number }[]>();
+    for (const f of this.#frames) {
+      const key = f.frame.columns.map((c, i) => `${c}:${String(f.frame.dtypes[i])}`).join(",");
+      groups.set(key, [...(groups.get(key) ?? []), f]);
+    }
     this.#frames = [];
     this.#rows = 0;
+    for (const frames of groups.values()) await this.#writePart(frames);
+  }
+
+  async #writePart(frames: { frame: pl.DataFrame; at: number }[]): Promise<void> {
+    const rows = frames.reduce((n, f) => n + f.frame.height, 0);
     const path = `${this.#options.destination}/${partName(new Date(), this.#seq++)}`;
     try {
-      const part = frames.length === 1 ? frames[0]! : this.#pl.concat(frames, { how: "diagonalRelaxed" });
-      await this.#fs.write(path, part.writeParquet());
+      await this.#fs.write(path, this.#part(frames).writeParquet());
       this.written.rows += rows;
       this.written.parts++;
     } catch (error) {
@@ -116,14 +120,25 @@ export class InputLog {
       this.#rows += rows;
       while (this.#rows > this.#options.maxBufferedRows && this.#frames.length > 1) {
         const oldest = this.#frames.shift()!;
-        this.#rows -= oldest.height;
-        this.#dropped += oldest.height;
+        this.#rows -= oldest.frame.height;
+        this.#dropped += oldest.frame.height;
       }
       this.#logger.warn(
-        `Could not write logged inputs to ${path}: ${(error as Error).message}. ${this.#rows} rows wait for the next try${this.#dropped > 0 ? `; ${this.#dropped} dropped so far (over --log-max-buffered)` : ""}.`,
+        `Could not write logged inputs to ${path}: ${(error as Error).message}. ${this.#rows} rows wait for the next try${this.#dropped > 0 ? `; ${this.#dropped} dropped so far (over ${this.#options.maxBufferedRows} waiting)` : ""}.`,
       );
       this.#timer ??= setTimeout(() => void this.flush(), this.#options.flushIntervalMs).unref();
     }
+  }
+
+  /**
+   * Frames of one schema as one, each row with the time it was served. `vstack`, not `pl.concat`:
+   * the frames may come from another copy of nodejs-polars (the model's), which concat refuses.
+   */
+  #part(frames: readonly { frame: pl.DataFrame; at: number }[]): pl.DataFrame {
+    const p = this.#pl;
+    const rows = frames.slice(1).reduce((all, f) => all.vstack(f.frame), frames[0]!.frame);
+    const times = frames.flatMap((f) => new Array<Date>(f.frame.height).fill(new Date(f.at)));
+    return rows.withColumn(p.Series(SERVED_AT, times, p.Datetime("ms")));
   }
 
   /** Writes what waits; rows that still cannot be written are reported as lost. */
