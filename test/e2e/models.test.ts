@@ -66,6 +66,7 @@ describe("a training run of a pair", () => {
       "input_example.json",
       "node-version",
       "package.json",
+      "reference_data.parquet",
     ]);
     const mlmodel = parse(await readFile(join(modelDir, "MLmodel"), "utf8"));
     expect(mlmodel).toMatchObject({
@@ -77,6 +78,9 @@ describe("a training run of a pair", () => {
           output_name: "predictions",
           kiln_version: "0.1.0",
           node_version: process.version,
+          reference_data: "reference_data.parquet",
+          reference_rows: 6,
+          reference_source_rows: 6,
         },
       },
       run_id: runId,
@@ -285,5 +289,28 @@ describe("pairs that cannot be packaged", () => {
     } finally {
       await memory.remove();
     }
+  });
+});
+
+describe("a validation gate in the pair's training", () => {
+  const versions = () => {
+    const shown = ok(project.kiln("models", "show", "pair-model")).stdout;
+    return [...shown.matchAll(/^(\d+)\s+\d{4}-/gm)].map((m) => Number(m[1]));
+  };
+
+  it("fails the run when the metric misses its threshold: nothing is packaged or registered", () => {
+    const before = versions();
+    const failed = project.kiln("run", "--pipeline", "gated", "--params", "model_validation.score.min=1");
+    expect(failed.status).toBe(1);
+    expect(failed.stderr).toMatch(
+      /Model validation failed \(node "validate_model"\): score -?\d.* is below its minimum 1\./,
+    );
+    expect(failed.stderr).toContain("neither packaged nor registered");
+    expect(failed.stderr).not.toContain("Packaged the inference pipeline");
+    expect(versions()).toEqual(before);
+    // Within the threshold of parameters.yml, the same pair packages and registers the next version.
+    const passed = ok(project.kiln("run", "--pipeline", "gated"));
+    expect(passed.stderr).toContain("Packaged the inference pipeline");
+    expect(versions()).toEqual([Math.max(...before) + 1, ...before]);
   });
 });

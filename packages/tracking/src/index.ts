@@ -67,6 +67,13 @@ export {
 } from "./model/pipeline-ml.js";
 export type { PackagedInference, Predictor } from "./model/runtime.js";
 export {
+  type MetricBounds,
+  type MetricCheck,
+  type MetricThresholds,
+  type ValidationGateOptions,
+  validationGate,
+} from "./model/validation-gate.js";
+export {
   type OpenTrackingStoreOptions,
   openProjectTracking,
   openTrackingStore,

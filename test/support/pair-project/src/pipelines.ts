@@ -1,4 +1,4 @@
-import { pipelineML } from "@kiln/tracking";
+import { pipelineML, validationGate } from "@kiln/tracking";
 import { node, pipeline } from "kiln";
 import { fit, predict, prepare, score } from "./nodes.js";
 
@@ -19,8 +19,16 @@ export function registerPipelines() {
     node({ func: fit, inputs: ["features", "target"], outputs: "model", name: "fit" }),
     node({ func: score, inputs: ["model", "features", "target"], outputs: "score", name: "score" }),
   ]);
+  // The same pair with a validation gate: a score below params:model_validation fails the run.
+  const gated = training.add(
+    pipeline([
+      node({ func: (score: number) => ({ score }), inputs: "score", outputs: "metrics", name: "collect" }),
+      validationGate({ metrics: "metrics", thresholds: "params:model_validation" }),
+    ]),
+  );
   return {
     __default__: pipelineML({ training, inference: inference(), inputName: "features" }),
     plain: training,
+    gated: pipelineML({ training: gated, inference: inference(), inputName: "features" }),
   };
 }
