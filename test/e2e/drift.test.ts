@@ -88,7 +88,7 @@ describe("kiln monitor drift (spaceflights)", () => {
         body: JSON.stringify({ dataframe_records: rows.slice(i, i + 20) }),
       });
       expect(answer.status, await answer.clone().text()).toBe(200);
-      expect((await answer.json()).predictions).toHaveLength(20);
+      expect(((await answer.json()) as { predictions: unknown[] }).predictions).toHaveLength(20);
     }
     expect(await stopped(server!)).toBe(0); // SIGTERM writes what waits
     const parts = await readdir(logged);
