@@ -3,6 +3,7 @@ import { createLogger, getDefaultLogger, type LogRecord, setDefaultLogger } from
 import { afterEach, describe, expect, it } from "vitest";
 import plugin from "../plugin.js";
 import { registerModelPredictCommand, registerServeCommands } from "./register-commands.js";
+import { registerMonitorCommands } from "./register-monitor.js";
 import { parseSize, parseTimeout } from "./serve-options.js";
 
 const before = getDefaultLogger();
@@ -25,7 +26,11 @@ async function run(p: Command, ...args: string[]): Promise<unknown> {
 
 describe("kiln models serve", () => {
   it("is the serve plugin's command, in a models group it creates or shares", () => {
-    expect(plugin.commands).toEqual([registerModelPredictCommand, registerServeCommands]);
+    expect(plugin.commands).toEqual([
+      registerModelPredictCommand,
+      registerServeCommands,
+      registerMonitorCommands,
+    ]);
     const fresh = program();
     registerServeCommands(fresh);
     const models = fresh.commands.find((c) => c.name() === "models")!;

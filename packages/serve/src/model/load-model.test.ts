@@ -47,6 +47,7 @@ describe("loadModel from a copied folder", () => {
       "input_example.json",
       "node-version",
       "package.json",
+      "reference_data.parquet",
     ]);
     expect(model.path).toBe(join(away, "model"));
     expect(model.metadata).toMatchObject({ run_id: runId, flavors: { kiln: { input_name: "features" } } });
