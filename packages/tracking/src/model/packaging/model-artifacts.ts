@@ -29,6 +29,8 @@ export interface ArtifactPlan {
 /** What a file-backed dataset offers (FileDataset's API; its file system is protected there). */
 interface FileBacked {
   filepath?: string;
+  /** Set for versioned datasets. */
+  version?: { save?: string };
   lastSavedVersion?: string;
   versionPath?(version: string): string;
   fileSystem?(): Promise<FileSystem>;
@@ -103,6 +105,8 @@ export async function collectArtifacts(options: {
   catalog: DataCatalog;
   catalogConfig: Record<string, unknown>;
   projectRoot: string;
+  /** Versions the run saved in other processes (its lineage), by dataset name. */
+  savedVersions?: ReadonlyMap<string, string>;
 }): Promise<ArtifactPlan> {
   const plan: ArtifactPlan = { catalog: {}, files: [], datasetTypes: {} };
   const core = createDefaultRegistry();
@@ -119,7 +123,16 @@ export async function collectArtifacts(options: {
         },
       );
     }
-    const version = dataset.lastSavedVersion;
+    const version = dataset.lastSavedVersion ?? options.savedVersions?.get(name);
+    if (dataset.version && !version) {
+      throw new ModelError(
+        "KILN_MODEL_ARTIFACT_VERSION_UNKNOWN",
+        `Dataset "${name}" is versioned, but which version this run saved is known neither here nor in the run's lineage, so the model cannot carry it.`,
+        {
+          hint: "Tracking records each saved version; check that the run's tracking store is reachable from every process that ran its nodes (the same store URI on every worker).",
+        },
+      );
+    }
     const source = version && dataset.versionPath ? dataset.versionPath(version) : dataset.filepath;
     const fs = dataset.fileSystem ? await dataset.fileSystem() : await getFileSystem(source);
     const target = `artifacts/${folderOf(name)}/${basename(dataset.filepath)}`;

@@ -136,11 +136,18 @@ export async function packageModel(options: PackageModelOptions): Promise<Packag
   try {
     // Artifacts and parameters, as this run saved and used them.
     const catalogConfig = (await context.configLoader.load("catalog")).value as Record<string, unknown>;
+    // Versions other processes of the run saved (a distributed run's workers), from its lineage.
+    const savedVersions = new Map(
+      ((await store.getRun(tracker.runId))?.lineage ?? [])
+        .filter((l) => l.direction === "output" && l.version !== null)
+        .map((l) => [l.dataset, l.version!] as const),
+    );
     const artifacts = await collectArtifacts({
       names: spec.artifacts,
       catalog,
       catalogConfig,
       projectRoot: root,
+      savedVersions,
     });
     for (const file of artifacts.files) await put(folder, file.path, file.bytes);
     await put(folder, ARTIFACTS_CATALOG, `${JSON.stringify(artifacts.catalog, null, 2)}\n`);
@@ -173,12 +180,12 @@ export async function packageModel(options: PackageModelOptions): Promise<Packag
     for (const [path, text] of Object.entries(environment)) await put(folder, path, text);
 
     // The signature: inputs from what training saw, outputs from the packaged model's own answer.
-    const sample = options.inputSample;
+    const sample = options.inputSample ?? (await persistedInput(catalog, spec.inputName, spec.referenceRows));
     const example = isFrame(sample) ? (sample as FrameLike).head(spec.inputExampleRows) : undefined;
     const inputs = sample === undefined ? undefined : inferColumns(sample);
     if (sample === undefined)
       logger.warn(
-        `The training run never loaded or saved "${spec.inputName}" (the model's input): the model has no input signature or example.`,
+        `The training run never loaded or saved "${spec.inputName}" (the model's input) in this process: the model has no input signature, example or drift reference. With --runner distributed its nodes ran on workers: declare it in the catalog as a file dataset and the model takes it from there.`,
       );
     else if (inputs?.columns === null)
       logger.warn(`The model has no input signature: "${spec.inputName}" holds ${inputs.problem}.`);
@@ -339,4 +346,18 @@ function referenceSample(
   const whole = frame as SampleableFrame;
   const kept = whole.height > rows ? whole.sample(rows, null, false, 0) : whole;
   return { bytes: kept.writeParquet(), rows: kept.height, sourceRows: sourceRows ?? whole.height };
+}
+
+/**
+ * The model's input as the catalog holds it when this process never saw it (a distributed run's
+ * nodes ran on workers) and it is persisted; undefined for memory data.
+ */
+async function persistedInput(catalog: DataCatalog, name: string, rows: number): Promise<unknown> {
+  if (!catalog.has(name) || catalog.get(name).ephemeral === true) return undefined;
+  try {
+    const data = (await catalog.load(name)) as { head?: (n: number) => unknown } | null;
+    return typeof data?.head === "function" ? data.head(Math.max(rows, 1)) : data;
+  } catch {
+    return undefined;
+  }
 }
