@@ -154,5 +154,21 @@ describe("kiln monitor drift (spaceflights)", () => {
     expect(byName.stderr).toContain(
       'Error KILN_MONITOR_BAD_OPTION: --threshold must be a number from 0 to 100, got "x".',
     );
+    const trigger = sf.kiln(
+      "monitor",
+      "drift",
+      "-m",
+      "models:/spaceflights@champion",
+      "--current",
+      "model_input_table",
+      "--trigger",
+      "data_procesing",
+    );
+    expect(trigger.status).toBe(2);
+    expect(trigger.stderr).toContain(
+      "Error KILN_MONITOR_BAD_OPTION: --trigger data_procesing: the project has no such pipeline.",
+    );
+    expect(trigger.stderr).toContain('Did you mean "data_processing"?');
+    expect(trigger.stdout).toBe(""); // refused before anything was compared
   });
 });

@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, extname, join, relative, resolve } from "node:path";
 import { readModelFolder, resolveProjectModel } from "@kiln/tracking";
-import { type DataCatalog, KilnError, KilnSession } from "kiln";
+import { closestMatches, type DataCatalog, KilnError, KilnSession, quoteList } from "kiln";
 import type pl from "nodejs-polars";
 import { computeDrift, type FeatureDrift, type SkippedFeature } from "./drift-report.js";
 import { MonitorError } from "./monitor-error.js";
@@ -129,6 +129,23 @@ async function saveReport(
   return relative(process.cwd(), path) || path;
 }
 
+/** Refuses, before anything is computed, a `--trigger` outside a project or naming no pipeline of it. */
+async function checkTrigger(pipeline: string, session: KilnSession | undefined): Promise<void> {
+  if (!session)
+    throw badOption(
+      `--trigger ${pipeline}: there is no Kiln project here to run it in.`,
+      "Run kiln monitor drift inside the project whose pipeline re-trains the model.",
+    );
+  const names = Object.keys(await session.pipelines());
+  if (!names.includes(pipeline)) {
+    const near = closestMatches(pipeline, names)[0];
+    throw badOption(
+      `--trigger ${pipeline}: the project has no such pipeline.`,
+      near ? `Did you mean "${near}"?` : `Its pipelines: ${quoteList(names)}.`,
+    );
+  }
+}
+
 /** Runs `kiln run --pipeline NAME` as a child process with this process's stdio; resolves its exit code. */
 function runPipeline(pipeline: string, env: string | undefined, cwd: string): Promise<number> {
   const bin = process.argv[1]!;
@@ -162,6 +179,7 @@ export async function driftCommand(
     (catalog ??= project().then(async (s) => (s ? (await s.loadContext()).createCatalog() : undefined)));
 
   try {
+    if (flags.trigger !== undefined) await checkTrigger(flags.trigger, await project());
     const resolved = await resolveProjectModel(flags.modelUri, flags.env ? { env: flags.env } : {});
     const folder = await readModelFolder(resolved.path);
     const flavor = folder.metadata.flavors.kiln;
