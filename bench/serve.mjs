@@ -1,19 +1,25 @@
 /**
  * Serving benchmark: autocannon (in this process) against a server in its own process.
  *   node bench/serve.mjs [--duration 10] [--connections 10] [--soak 100000]
+ *                        [--spaceflights-model DIR] [--rows bare,kiln,spaceflights,…]
  * Throughput: 1-row JSON requests to the bare node:http server and to Kiln's scoring server
- * (linear model in JS, and as Polars expressions). Soak: `--soak` requests with bad ones mixed in,
- * the server's RSS before and after, and its 5xx count. Prints one JSON line.
+ * (linear model in JS, and as Polars expressions; the spaceflights example's packaged model, which
+ * the setup trains and packages in a copy of the example unless `--spaceflights-model` names a
+ * prepared model folder). `--rows` runs only the named rows. Soak: `--soak` requests with bad ones
+ * mixed in, the server's RSS before and after, and its 5xx count. Prints one JSON line.
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import autocannon from "autocannon";
 import { benchFile, parseArgs, report } from "./lib.mjs";
+import { packageSpaceflights } from "./serve/spaceflights-model.mjs";
 
 const args = parseArgs();
 const duration = Number(args.duration ?? 10);
 const connections = Number(args.connections ?? 10);
 const soakRequests = Number(args.soak ?? 100_000);
+const onlyRows = args.rows ? new Set(args.rows.split(",")) : undefined;
 const progress = (message) => process.stderr.write(`[bench serve] ${message}\n`);
 
 const ONE_ROW = JSON.stringify({
@@ -70,34 +76,55 @@ const summary = (r) => ({
   timeouts: r.timeouts,
 });
 
-async function throughput(name, extra) {
+async function throughput(name, extra, body = ONE_ROW) {
   const target = await startTarget(extra);
   try {
     progress(`${name}: warm-up 2 s`);
-    await cannon(target.port, { duration: 2, requests: [json(ONE_ROW)] });
+    await cannon(target.port, { duration: 2, requests: [json(body)] });
     progress(`${name}: ${duration} s, ${connections} connections`);
-    return summary(await cannon(target.port, { duration, requests: [json(ONE_ROW)] }));
+    return summary(await cannon(target.port, { duration, requests: [json(body)] }));
   } finally {
     await stopTarget(target);
   }
 }
 
 const result = { duration, connections, throughput: {} };
-result.throughput.bare = await throughput("bare node:http", ["--server", "bare"]);
 const kiln = (engine, output) => ["--server", "kiln", "--engine", engine, "--output", output];
-result.throughput.kilnStub = await throughput(
-  "kiln, a model that does not read its input",
-  kiln("none", "array"),
-);
-result.throughput.kiln = await throughput("kiln, linear model in JS, array out", kiln("js", "array"));
-result.throughput.kilnFrameOut = await throughput(
-  "kiln, linear model in JS, DataFrame out",
-  kiln("js", "dataframe"),
-);
-result.throughput.kilnPolars = await throughput(
-  "kiln, linear model as Polars expressions",
-  kiln("polars", "dataframe"),
-);
+// The packaged spaceflights model, and one row of its input example (8 columns) as the request.
+let spaceflights;
+const spaceflightsModel = () => {
+  if (args["spaceflights-model"]) return args["spaceflights-model"];
+  if (!spaceflights) {
+    progress("spaceflights: training and packaging the model in a copy of the example");
+    spaceflights = packageSpaceflights();
+  }
+  return spaceflights.modelPath;
+};
+const spaceflightsRow = () => {
+  const example = JSON.parse(readFileSync(join(spaceflightsModel(), "input_example.json"), "utf8"));
+  return JSON.stringify({ dataframe_split: { columns: example.columns, data: [example.data[0]] } });
+};
+const rows = [
+  ["bare", "bare node:http", () => ["--server", "bare"]],
+  ["kilnStub", "kiln, a model that does not read its input", () => kiln("none", "array")],
+  ["kiln", "kiln, linear model in JS, array out", () => kiln("js", "array")],
+  ["kilnFrameOut", "kiln, linear model in JS, DataFrame out", () => kiln("js", "dataframe")],
+  ["kilnPolars", "kiln, linear model as Polars expressions", () => kiln("polars", "dataframe")],
+  [
+    "spaceflights",
+    "kiln, the packaged spaceflights model",
+    () => ["--server", "kiln", "--model", spaceflightsModel()],
+    spaceflightsRow,
+  ],
+];
+try {
+  for (const [key, name, extra, body] of rows) {
+    if (onlyRows && !onlyRows.has(key)) continue;
+    result.throughput[key] = await throughput(name, extra(), body?.());
+  }
+} finally {
+  spaceflights?.remove();
+}
 
 if (soakRequests > 0) {
   // One request in five is bad, of six kinds; autocannon cycles through the list on each connection.

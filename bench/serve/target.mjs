@@ -1,10 +1,11 @@
 // A server for the serving benchmark, in its own process: `bare` (node:http answering a constant)
 // or `kiln` (the scoring server with the in-process linear model: `--engine js|polars`,
-// `--output array|dataframe`; `--engine none` predicts a constant without reading the DataFrame).
+// `--output array|dataframe`; `--engine none` predicts a constant without reading the DataFrame;
+// `--model DIR` serves a packaged model folder instead, loaded as `kiln models serve` loads it).
 // Prints {"port": N} once listening; stops on SIGTERM. Needs the build (npm run build).
 import { createServer } from "node:http";
 import { createLogger } from "kiln";
-import { startScoringServer } from "../../packages/serve/dist/index.js";
+import { loadModel, startScoringServer } from "../../packages/serve/dist/index.js";
 import { createLinearModel } from "../../packages/serve/dist/testing/linear-model.js";
 import { parseArgs } from "../lib.mjs";
 
@@ -23,11 +24,16 @@ if (args.server === "bare") {
   process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`);
   close = () => new Promise((resolve) => server.close(resolve));
 } else {
-  const linear = createLinearModel({
-    engine: args.engine === "polars" ? "polars" : "js",
-    output: args.output ?? "array",
-  });
-  const model = args.engine === "none" ? { ...linear, predict: async () => [0] } : linear;
+  let model;
+  if (args.model) {
+    model = await loadModel(args.model);
+  } else {
+    const linear = createLinearModel({
+      engine: args.engine === "polars" ? "polars" : "js",
+      output: args.output ?? "array",
+    });
+    model = args.engine === "none" ? { ...linear, predict: async () => [0] } : linear;
+  }
   const server = await startScoringServer({
     model,
     port: 0,

@@ -87,7 +87,8 @@ export function conformToSignature(
 ): pl.DataFrame {
   const named = inputs.filter((c): c is ColumnSpec & { name: string } => c.name !== undefined);
   if (named.length === 0) return frame;
-  const present = new Set(frame.columns);
+  const columns = frame.columns;
+  const present = new Set(columns);
   const missing = named.filter((c) => c.required !== false && !present.has(c.name)).map((c) => c.name);
   if (missing.length > 0) {
     throw badInput(
@@ -96,10 +97,13 @@ export function conformToSignature(
     );
   }
   const casts: pl.Expr[] = [];
-  const schema = frame.schema; // read once: nodejs-polars builds it anew on each read
+  // `dtypes`, not `schema`: nodejs-polars builds `schema` from a Series wrapper per column, about a
+  // millisecond each; `dtypes` is one native call (BENCHMARKS.md section 12).
+  const dtypes = frame.dtypes;
+  const variants = new Map(columns.map((name, i) => [name, dtypes[i]!.variant as string]));
   for (const column of named) {
     if (!present.has(column.name)) continue;
-    const from = schema[column.name]!.variant;
+    const from = variants.get(column.name)!;
     const target = polarsType(p, column.type);
     if (from === target.variant && column.type !== "datetime") continue;
     const problem = refusal(frame, column.name, from, column.type);

@@ -73,15 +73,17 @@ export function evaluateModel(model: LinearModel, xTest: pl.DataFrame, yTest: pl
 
 /**
  * The packaged model's one step: predicted prices for rows of features (a request's rows, or the
- * test rows during training). Columns beyond the model's features are ignored; a missing one is an
- * error naming it.
+ * test rows during training), one per row, as a typed array (served as a plain list). Columns beyond
+ * the model's features are ignored; a missing one is an error naming it.
  */
-export function predictPrice(model: LinearModel, features: pl.DataFrame): pl.Series {
+export function predictPrice(model: LinearModel, features: pl.DataFrame): Float64Array {
   const missing = model.features.filter((f) => !features.columns.includes(f));
   if (missing.length > 0) throw new Error(`The rows lack the model's features: ${missing.join(", ")}.`);
-  // Rows as plain objects, in one call into Polars: on a request's few rows, column expressions
-  // (select, cast) would cost far more than the arithmetic. A missing value predicts NaN.
+  // This runs once per served request, on a few rows: every Polars object nodejs-polars makes (a
+  // column expression, a Series) costs about a millisecond there, far more than the arithmetic. So
+  // the rows come out as plain objects in one call, and the prices go back without a Series. A
+  // missing value predicts NaN.
   const rows = features.toRecords() as Array<Record<string, unknown>>;
   const x = rows.map((row) => model.features.map((f) => (row[f] == null ? Number.NaN : Number(row[f]))));
-  return pl.Series("price", predict(model, x), pl.Float64);
+  return Float64Array.from(predict(model, x));
 }
