@@ -17,10 +17,8 @@ interface Regressor {
 }
 
 let copy: SpaceflightsCopy;
-let server: ChildProcess;
-let exited: Promise<number | null>;
+let served: Served;
 let url: string;
-let serverLog = "";
 /** The champion's input example (test rows of the training run) and fitted regressor. */
 let example: { columns: string[]; data: unknown[][] };
 let regressor: Regressor;
@@ -43,40 +41,48 @@ async function modelFolder(root: string): Promise<string> {
   return join(experiments, experiment!, run!, "artifacts/model");
 }
 
-/** Starts `kiln models serve` on a free port; resolves with its URL once /health answers 200. */
-async function serve(root: string): Promise<string> {
-  server = spawn(
-    process.execPath,
-    [bin, "models", "serve", "-m", "models:/spaceflights@champion", "--port", "0"],
-    {
-      cwd: root,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  exited = new Promise((resolve) => server.on("exit", (code) => resolve(code)));
+/** A `kiln models serve` process. */
+interface Served {
+  child: ChildProcess;
+  url: string;
+  exited: Promise<number | null>;
+  log: () => string;
+}
+const running: Served[] = [];
+
+/** Starts `kiln models serve` on a free port; resolves once /health answers 200. */
+async function serve(root: string, ...extra: string[]): Promise<Served> {
+  const args = ["models", "serve", "-m", "models:/spaceflights@champion", "--port", "0", ...extra];
+  const child = spawn(process.execPath, [bin, ...args], {
+    cwd: root,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let log = "";
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  running.push({ child, url: "", exited, log: () => log });
   const listening = new Promise<string>((resolve, reject) => {
     const read = (chunk: Buffer) => {
-      serverLog += chunk;
-      const match = / at (http:\/\/127\.0\.0\.1:\d+)/.exec(serverLog);
+      log += chunk;
+      const match = / at (http:\/\/127\.0\.0\.1:\d+)/.exec(log);
       if (match) resolve(match[1]!);
     };
-    server.stdout!.on("data", read);
-    server.stderr!.on("data", read);
-    void exited.then((code) => reject(new Error(`kiln models serve exited with ${code}:\n${serverLog}`)));
+    child.stdout!.on("data", read);
+    child.stderr!.on("data", read);
+    void exited.then((code) => reject(new Error(`kiln models serve exited with ${code}:\n${log}`)));
   });
   const base = await listening;
   // With one process the port opens before the model is loaded: /health is 503 until then.
   for (;;) {
     const health = await fetch(`${base}/health`);
-    if (health.status === 200) return base;
+    if (health.status === 200) return { child, url: base, exited, log: () => log };
     expect(health.status).toBe(503);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
-const invoke = (body: string, contentType = "application/json") =>
-  fetch(`${url}/invocations`, { method: "POST", headers: { "content-type": contentType }, body });
+const invoke = (body: string, contentType = "application/json", base = url) =>
+  fetch(`${base}/invocations`, { method: "POST", headers: { "content-type": contentType }, body });
 
 async function predictions(res: Response): Promise<number[]> {
   const text = await res.text();
@@ -104,11 +110,12 @@ beforeAll(async () => {
   regressor = JSON.parse(
     await readFile(join(folder, "artifacts/active_modelling_pipeline.regressor/regressor.json"), "utf8"),
   );
-  url = await serve(copy.root);
+  served = await serve(copy.root);
+  url = served.url;
 }, 240_000);
 
 afterAll(async () => {
-  if (server && server.exitCode === null) server.kill("SIGKILL");
+  for (const { child } of running) if (child.exitCode === null) child.kill("SIGKILL");
   await copy?.remove();
 });
 
@@ -180,8 +187,26 @@ describe("kiln models serve -m models:/spaceflights@champion", () => {
   });
 
   it("stops on SIGTERM with exit code 0", async () => {
-    server.kill("SIGTERM");
-    expect(await exited, serverLog).toBe(0);
+    served.child.kill("SIGTERM");
+    expect(await served.exited, served.log()).toBe(0);
     await expect(fetch(`${url}/ping`)).rejects.toThrow();
+  });
+});
+
+describe("kiln models serve --batch-max-rows", () => {
+  it("answers concurrent one-row requests each with its own row's price, and stops with 0", async () => {
+    const batched = await serve(copy.root, "--batch-max-rows", "16", "--batch-wait-ms", "1");
+    const answers = await Promise.all(
+      example.data.map((row) =>
+        invoke(
+          JSON.stringify({ dataframe_split: { columns: example.columns, data: [row] } }),
+          "application/json",
+          batched.url,
+        ),
+      ),
+    );
+    for (const [i, answer] of answers.entries()) expectPrices(await predictions(answer), [example.data[i]!]);
+    batched.child.kill("SIGTERM");
+    expect(await batched.exited, batched.log()).toBe(0);
   });
 });

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import plugin from "../plugin.js";
 import { registerModelPredictCommand, registerServeCommands } from "./register-commands.js";
 import { registerMonitorCommands } from "./register-monitor.js";
-import { parseSize, parseTimeout } from "./serve-options.js";
+import { parseBatching, parseSize, parseTimeout } from "./serve-options.js";
 
 const before = getDefaultLogger();
 afterEach(() => setDefaultLogger(before));
@@ -56,6 +56,8 @@ describe("kiln models serve", () => {
       "--body-limit",
       "--timeout",
       "--env",
+      "--batch-max-rows",
+      "--batch-wait-ms",
     ]) {
       expect(help).toContain(flag);
     }
@@ -68,6 +70,9 @@ describe("kiln models serve", () => {
     [["--workers", "0"], /--workers must be a whole number from 1/],
     [["--body-limit", "lots"], /--body-limit must be a size/],
     [["--timeout", "-1"], /--timeout must be a duration/],
+    [["--batch-max-rows", "0"], /--batch-max-rows must be a whole number from 1/],
+    [["--batch-max-rows", "8", "--batch-wait-ms", "soon"], /--batch-wait-ms must be a number/],
+    [["--batch-wait-ms", "2"], /--batch-wait-ms needs --batch-max-rows/],
   ])("refuses %j with KILN_SERVE_BAD_OPTION", async (flags, message) => {
     const p = program();
     registerServeCommands(p);
@@ -106,5 +111,8 @@ describe("kiln models serve", () => {
     expect(parseTimeout("500ms")).toBe(500);
     expect(parseTimeout("2m")).toBe(120_000);
     expect(parseTimeout("1.5s")).toBe(1500);
+    expect(parseBatching(undefined, undefined)).toBeUndefined();
+    expect(parseBatching("64", undefined)).toEqual({ maxRows: 64, waitMs: 0 });
+    expect(parseBatching("64", "2.5")).toEqual({ maxRows: 64, waitMs: 2.5 });
   });
 });

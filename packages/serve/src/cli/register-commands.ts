@@ -44,6 +44,8 @@ export interface ServeFlags {
   env?: string;
   logInputs?: string;
   logSampleRate: string;
+  batchMaxRows?: string;
+  batchWaitMs?: string;
 }
 
 /**
@@ -75,6 +77,14 @@ export function registerServeCommands(program: Command): void {
       "record predicted rows as Parquet parts in this folder (local or s3://), for kiln monitor drift",
     )
     .option("--log-sample-rate <rate>", "share of predictions whose rows --log-inputs records (0 to 1)", "1")
+    .option(
+      "--batch-max-rows <n>",
+      "batch requests waiting together (same params and columns) into one prediction of up to n rows (default: off)",
+    )
+    .option(
+      "--batch-wait-ms <ms>",
+      "with --batch-max-rows: how long a request waits for others when no prediction runs (default 0)",
+    )
     .action(async (flags: ServeFlags, command: { optsWithGlobals(): Record<string, unknown> }) => {
       const { serveCommand } = await import("./serve-command.js");
       await serveCommand(flags, command.optsWithGlobals());

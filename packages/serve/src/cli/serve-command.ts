@@ -1,7 +1,14 @@
 import { createLogger, LOG_LEVELS, type LogLevel, setDefaultLogger } from "kiln";
 import { serveModel } from "../http/serve-model.js";
 import type { ServeFlags } from "./register-commands.js";
-import { parsePort, parseSampleRate, parseSize, parseTimeout, parseWorkers } from "./serve-options.js";
+import {
+  parseBatching,
+  parsePort,
+  parseSampleRate,
+  parseSize,
+  parseTimeout,
+  parseWorkers,
+} from "./serve-options.js";
 
 /**
  * `kiln models serve`: checks the flags, then serves until SIGTERM or SIGINT. `-v` (a global flag)
@@ -18,6 +25,7 @@ export async function serveCommand(flags: ServeFlags, globals: Record<string, un
       ? {}
       : { inputLog: { destination: flags.logInputs, sampleRate: parseSampleRate(flags.logSampleRate) } }),
   };
+  const batch = parseBatching(flags.batchMaxRows, flags.batchWaitMs);
   // Plugin commands set up their own logging: -v debug, -q warn, else KILN_LOG_LEVEL or info.
   const fromEnv = LOG_LEVELS.find((l) => l === process.env.KILN_LOG_LEVEL);
   const level: LogLevel = globals.verbose ? "debug" : globals.quiet ? "warn" : (fromEnv ?? "info");
@@ -25,6 +33,7 @@ export async function serveCommand(flags: ServeFlags, globals: Record<string, un
   setDefaultLogger(logger);
   await serveModel({
     ...options,
+    ...(batch ? { batch } : {}),
     model: { uri: flags.modelUri, ...(flags.env ? { env: flags.env } : {}) },
     logger,
     onListening: (url) => logger.info(`Serving ${flags.modelUri} at ${url} (Ctrl+C stops)`),

@@ -83,3 +83,35 @@ export function parseSampleRate(value: string): number {
   }
   return rate;
 }
+
+/**
+ * `--batch-max-rows` and `--batch-wait-ms`: batching options, or undefined when off. A wait alone
+ * is refused (it would do nothing).
+ */
+export function parseBatching(
+  maxRows: string | undefined,
+  waitMs: string | undefined,
+): { maxRows: number; waitMs: number } | undefined {
+  if (maxRows === undefined) {
+    if (waitMs === undefined) return undefined;
+    throw badOption(
+      "--batch-wait-ms needs --batch-max-rows: batching is off without it.",
+      "e.g. --batch-max-rows 64 --batch-wait-ms 2",
+    );
+  }
+  const rows = Number(maxRows);
+  if (!/^\d+$/.test(maxRows) || rows < 1 || rows > 1_000_000) {
+    throw badOption(
+      `--batch-max-rows must be a whole number from 1 to 1000000, got "${maxRows}".`,
+      "e.g. --batch-max-rows 64 (the most rows one prediction takes).",
+    );
+  }
+  const wait = waitMs === undefined ? 0 : Number(waitMs);
+  if (waitMs !== undefined && (!/^\d+(\.\d+)?$/.test(waitMs) || wait > 10_000)) {
+    throw badOption(
+      `--batch-wait-ms must be a number of milliseconds from 0 to 10000, got "${waitMs}".`,
+      "e.g. --batch-wait-ms 2; 0 batches only the requests that arrive while a prediction runs.",
+    );
+  }
+  return { maxRows: rows, waitMs: wait };
+}

@@ -12,6 +12,7 @@ export interface WorkerConfig {
   bodyLimit?: number;
   timeoutMs?: number;
   inputLog?: ServeModelOptions["inputLog"];
+  batch?: ServeModelOptions["batch"];
   logLevel: string;
 }
 
@@ -41,6 +42,7 @@ export function serveWithWorkers(options: ServeModelOptions): Promise<void> {
     ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     ...(options.inputLog === undefined ? {} : { inputLog: options.inputLog }),
+    ...(options.batch === undefined ? {} : { batch: options.batch }),
     logLevel: logger.level,
   };
   cluster.setupPrimary({ exec: fileURLToPath(new URL("./cluster-worker.js", import.meta.url)), args: [] });

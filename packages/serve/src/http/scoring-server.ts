@@ -9,7 +9,8 @@ import type { AddressInfo, Socket } from "node:net";
 import { getDefaultLogger, type Logger } from "kiln";
 import { type ScoringRequestError, ServeError } from "../errors.js";
 import type { LoadedModel } from "../model-types.js";
-import { encodePredictions, parseInvocation, requestFormat } from "../protocol/index.js";
+import { encodePredictions, parseInvocation, readInvocation, requestFormat } from "../protocol/index.js";
+import { type BatchingOptions, PredictionBatcher } from "./batcher.js";
 import { readBody } from "./read-body.js";
 import { asScoringError, predictFailed, send, sendError, serverError } from "./responses.js";
 import { serveVersion } from "./serve-version.js";
@@ -32,6 +33,12 @@ export interface ScoringServerOptions {
   timeoutMs?: number;
   /** Where the per-request lines (debug) and failures go (default: Kiln's default logger). */
   logger?: Logger;
+  /**
+   * Dynamic batching (default off): requests waiting together with the same params and columns
+   * are predicted in one call of the model and answered each with its own rows' predictions. Only
+   * for models that return one prediction per input row (docs/serving.md).
+   */
+  batch?: BatchingOptions;
 }
 
 /** A running scoring server. */
@@ -76,11 +83,13 @@ export async function startScoringServer(options: ScoringServerOptions): Promise
   const debug = logger.isEnabled("debug");
   const version = serveVersion();
   let model: LoadedModel | undefined;
+  let batcher: PredictionBatcher | undefined;
   let inFlight = 0;
   let closing = false;
   let drained: (() => void) | undefined;
 
   const ready = Promise.resolve(options.model).then((loaded) => {
+    if (options.batch) batcher = new PredictionBatcher(loaded, options.batch, logger);
     model = loaded;
   });
   ready.catch(() => {}); // the caller decides what a failed load means; no unhandled rejection here
@@ -89,6 +98,21 @@ export async function startScoringServer(options: ScoringServerOptions): Promise
     const ms = (performance.now() - started).toFixed(1);
     const code = res.getHeader("x-kiln-error-code");
     logger.debug(`${req.method} ${req.url} ${res.statusCode} ${ms} ms${code ? ` ${code}` : ""}`);
+  };
+
+  /** Runs the model; its own failures become 400s (as MLflow's), with the stack in the log. */
+  const modelCall = async <T>(call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } catch (error) {
+      const failed = predictFailed(error);
+      if (failed.code === "KILN_SERVE_PREDICT_FAILED") {
+        logger.warn(
+          `POST /invocations: the model failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        );
+      }
+      throw failed;
+    }
   };
 
   const invocations = async (req: IncomingMessage, res: ServerResponse) => {
@@ -127,21 +151,18 @@ export async function startScoringServer(options: ScoringServerOptions): Promise
       const body = await readBody(req, bodyLimit);
       received = true;
       if (answered) return;
-      const { input, params } = parseInvocation(body, req.headers["content-type"], current.signature);
-      let result: unknown;
-      try {
-        result = await current.predict(input, params);
-      } catch (error) {
-        const failed = predictFailed(error);
-        if (failed.code === "KILN_SERVE_PREDICT_FAILED") {
-          logger.warn(
-            `POST /invocations: the model failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-          );
-        }
-        throw failed;
+      let answer: string;
+      if (batcher) {
+        // Checked here, so a bad request is its own 400; the batcher builds one DataFrame per batch.
+        const { table, params } = readInvocation(body, req.headers["content-type"], current.signature);
+        const queued = batcher;
+        answer = await modelCall(() => queued.predict(table, params));
+      } else {
+        const { input, params } = parseInvocation(body, req.headers["content-type"], current.signature);
+        answer = encodePredictions(await modelCall(() => current.predict(input, params)));
       }
       if (answered) return;
-      send(res, 200, JSON_TYPE, encodePredictions(result), { close: closing });
+      send(res, 200, JSON_TYPE, answer, { close: closing });
     } catch (error) {
       // A client that went away mid-request gets no answer, and is no server failure either.
       if (answered || res.destroyed || req.socket.destroyed) return;

@@ -16,6 +16,23 @@ export function encodePredictions(result: unknown): string {
   }
 }
 
+/**
+ * A result that holds one prediction per input row (a DataFrame, a Series, an array, a typed
+ * array) as the list `{"predictions": …}` would hold, so it can be cut per request; undefined for
+ * anything else (a single value, another object). `encodePredictions` of a slice of it gives what
+ * it gives for the same rows of the result.
+ */
+export function predictionRows(result: unknown): unknown[] | undefined {
+  if (result === null || typeof result !== "object" || result instanceof Date) return undefined;
+  const tag = (result as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag];
+  const perRow =
+    Array.isArray(result) ||
+    (ArrayBuffer.isView(result) && !(result instanceof DataView)) ||
+    (tag === "DataFrame" && typeof (result as { toRecords?: unknown }).toRecords === "function") ||
+    (typeof tag === "function" && (tag as () => unknown).call(result) === "Series");
+  return perRow ? (jsonable(result) as unknown[]) : undefined;
+}
+
 function jsonable(result: unknown): unknown {
   if (result === null || result === undefined) return [null];
   if (Array.isArray(result))

@@ -6,10 +6,19 @@ import type { RawTable } from "./raw-table.js";
 import { INVALID, TYPE_EXAMPLES, VALUE_CONVERTERS } from "./value-converters.js";
 
 /** One column ready for the DataFrame: its values converted, and its type (undefined: let Polars infer). */
-interface TypedColumn {
+export interface TypedColumn {
   name: string;
   values: unknown[];
   dtype: pl.DataType | undefined;
+}
+
+/**
+ * A request's table checked against the signature and converted, before it becomes a DataFrame
+ * (the expensive part): what the scoring server's batching merges across requests.
+ */
+export interface TypedTable {
+  columns: TypedColumn[];
+  rows: number;
 }
 
 /** The Polars type that holds each MLflow column type (bytes as a list of UInt8: nodejs-polars has no Binary). */
@@ -49,8 +58,21 @@ export function frameFromTable(
   table: RawTable,
   inputs: readonly ColumnSpec[] | null | undefined,
 ): pl.DataFrame {
+  return frameFromTyped(typedTable(table, inputs));
+}
+
+/**
+ * {@link frameFromTable}'s checks and conversions without building the DataFrame.
+ * @throws ScoringRequestError as frameFromTable.
+ */
+export function typedTable(table: RawTable, inputs: readonly ColumnSpec[] | null | undefined): TypedTable {
   const columns = inputs && inputs.length > 0 ? enforceSignature(table, inputs) : inferTypes(table);
-  return buildFrame(columns, table.rows);
+  return { columns, rows: table.rows };
+}
+
+/** The DataFrame of a checked table. */
+export function frameFromTyped(table: TypedTable): pl.DataFrame {
+  return buildFrame(table.columns, table.rows);
 }
 
 function enforceSignature(table: RawTable, inputs: readonly ColumnSpec[]): TypedColumn[] {

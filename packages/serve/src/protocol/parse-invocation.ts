@@ -2,7 +2,7 @@ import type pl from "nodejs-polars";
 import type { ModelSignature } from "../model-types.js";
 import { requestFormat } from "./content-type.js";
 import { decodeBody } from "./decode-body.js";
-import { frameFromTable } from "./frame-from-table.js";
+import { frameFromTyped, type TypedTable, typedTable } from "./frame-from-table.js";
 import { parseJsonRequest } from "./parse-json-request.js";
 import { checkParams } from "./request-params.js";
 import { tableFromCsv } from "./table-from-csv.js";
@@ -26,10 +26,30 @@ export function parseInvocation(
   contentType: string | undefined,
   signature: ModelSignature | null,
 ): Invocation {
+  const { table, params } = readInvocation(body, contentType, signature);
+  return { input: frameFromTyped(table), params };
+}
+
+/** An `/invocations` request checked and converted, its table not yet a DataFrame. */
+export interface CheckedInvocation {
+  table: TypedTable;
+  params: Record<string, unknown> | undefined;
+}
+
+/**
+ * {@link parseInvocation} up to the DataFrame: every check of the request is done (so its errors
+ * are its own), and the table can be merged with other requests' before one DataFrame is built.
+ * @throws ScoringRequestError as parseInvocation.
+ */
+export function readInvocation(
+  body: Uint8Array,
+  contentType: string | undefined,
+  signature: ModelSignature | null,
+): CheckedInvocation {
   const format = requestFormat(contentType);
   const text = decodeBody(body);
   const inputs = signature?.inputs ?? null;
-  if (format === "csv") return { input: frameFromTable(tableFromCsv(text), inputs), params: undefined };
+  if (format === "csv") return { table: typedTable(tableFromCsv(text), inputs), params: undefined };
   const request = parseJsonRequest(text);
   // Params first: they are cheap to check and a bad one should not wait for a large table.
   const params = checkParams(request.params, signature?.params);
@@ -37,5 +57,5 @@ export function parseInvocation(
     ? inputs.map((spec) => spec.name!)
     : undefined;
   const table = tableFromJson(request.format, request.payload, names);
-  return { input: frameFromTable(table, inputs), params };
+  return { table: typedTable(table, inputs), params };
 }
