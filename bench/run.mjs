@@ -750,7 +750,7 @@ if (only.has("serve")) {
   emit();
   const meter = cpuMeter();
   const startLoad = load();
-  progress(`serve (load ${startLoad}): the spaceflights model's packaging, 6 servers × 12 s, then the soak`);
+  progress(`serve (load ${startLoad}): the spaceflights model's packaging, 8 servers × 12 s, then the soak`);
   const soak = args.quick ? 20_000 : 100_000;
   const { result } = timeProcess(
     "serve.mjs",
@@ -783,8 +783,10 @@ if (only.has("serve")) {
     kilnFrameOut: "Kiln, linear model in JS, DataFrame out",
     kilnPolars: "Kiln, linear model as Polars expressions, DataFrame out",
     spaceflights: "Kiln, the packaged spaceflights model (`kiln run` of the example)",
+    kilnBatched: "Kiln, linear model in JS, array out, `--batch-max-rows 64`",
+    spaceflightsBatched: "Kiln, the packaged spaceflights model, `--batch-max-rows 64`",
   };
-  const targeted = new Set(["kiln", "spaceflights"]);
+  const targeted = new Set(["kiln", "spaceflights", "kilnBatched", "spaceflightsBatched"]);
   emit(
     table(
       ["Server", "Requests/s", "of bare", "p50 (ms)", "p99 (ms)", "Target: ≥ 50% of bare, p99 < 10 ms"],

@@ -2,10 +2,12 @@
  * Serving benchmark: autocannon (in this process) against a server in its own process.
  *   node bench/serve.mjs [--duration 10] [--connections 10] [--soak 100000]
  *                        [--spaceflights-model DIR] [--rows bare,kiln,spaceflights,…]
+ *                        [--batch-max-rows 64] [--batch-wait-ms 0]
  * Throughput: 1-row JSON requests to the bare node:http server and to Kiln's scoring server
  * (linear model in JS, and as Polars expressions; the spaceflights example's packaged model, which
  * the setup trains and packages in a copy of the example unless `--spaceflights-model` names a
- * prepared model folder). `--rows` runs only the named rows. Soak: `--soak` requests with bad ones
+ * prepared model folder), both also with dynamic batching (`--batch-max-rows`, default 64, no
+ * added wait). `--rows` runs only the named rows. Soak: `--soak` requests with bad ones
  * mixed in, the server's RSS before and after, and its 5xx count. Prints one JSON line.
  */
 import { spawn } from "node:child_process";
@@ -104,6 +106,13 @@ const spaceflightsRow = () => {
   const example = JSON.parse(readFileSync(join(spaceflightsModel(), "input_example.json"), "utf8"));
   return JSON.stringify({ dataframe_split: { columns: example.columns, data: [example.data[0]] } });
 };
+// `--batch-max-rows 64`, no added wait: a batch is what arrived while the previous one ran.
+const batch = [
+  "--batch-max-rows",
+  args["batch-max-rows"] ?? "64",
+  "--batch-wait-ms",
+  args["batch-wait-ms"] ?? "0",
+];
 const rows = [
   ["bare", "bare node:http", () => ["--server", "bare"]],
   ["kilnStub", "kiln, a model that does not read its input", () => kiln("none", "array")],
@@ -114,6 +123,13 @@ const rows = [
     "spaceflights",
     "kiln, the packaged spaceflights model",
     () => ["--server", "kiln", "--model", spaceflightsModel()],
+    spaceflightsRow,
+  ],
+  ["kilnBatched", "kiln, linear model in JS, array out, batched", () => [...kiln("js", "array"), ...batch]],
+  [
+    "spaceflightsBatched",
+    "kiln, the packaged spaceflights model, batched",
+    () => ["--server", "kiln", "--model", spaceflightsModel(), ...batch],
     spaceflightsRow,
   ],
 ];

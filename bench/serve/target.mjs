@@ -1,7 +1,8 @@
 // A server for the serving benchmark, in its own process: `bare` (node:http answering a constant)
 // or `kiln` (the scoring server with the in-process linear model: `--engine js|polars`,
 // `--output array|dataframe`; `--engine none` predicts a constant without reading the DataFrame;
-// `--model DIR` serves a packaged model folder instead, loaded as `kiln models serve` loads it).
+// `--model DIR` serves a packaged model folder instead, loaded as `kiln models serve` loads it;
+// `--batch-max-rows N [--batch-wait-ms W]` turns batching on).
 // Prints {"port": N} once listening; stops on SIGTERM. Needs the build (npm run build).
 import { createServer } from "node:http";
 import { createLogger } from "kiln";
@@ -36,6 +37,9 @@ if (args.server === "bare") {
   }
   const server = await startScoringServer({
     model,
+    ...(args["batch-max-rows"]
+      ? { batch: { maxRows: Number(args["batch-max-rows"]), waitMs: Number(args["batch-wait-ms"] ?? 0) } }
+      : {}),
     port: 0,
     logger: createLogger({ level: "warn" }),
   });
