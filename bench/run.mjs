@@ -750,7 +750,7 @@ if (only.has("serve")) {
   emit();
   const meter = cpuMeter();
   const startLoad = load();
-  progress(`serve (load ${startLoad}): the spaceflights model's packaging, 8 servers × 12 s, then the soak`);
+  progress(`serve (load ${startLoad}): the spaceflights model's packaging, 9 servers × 12 s, then the soak`);
   const soak = args.quick ? 20_000 : 100_000;
   const { result } = timeProcess(
     "serve.mjs",
@@ -761,7 +761,11 @@ if (only.has("serve")) {
   );
   json.sections.serve = result;
   const t = result.throughput;
-  const share = (r) => `${((r.requestsPerSecond / t.bare.requestsPerSecond) * 100).toFixed(0)}%`;
+  // The bare server runs first and last: ratios are to the mean of both (the load moves meanwhile).
+  const bareRate = t.bareAfter
+    ? (t.bare.requestsPerSecond + t.bareAfter.requestsPerSecond) / 2
+    : t.bare.requestsPerSecond;
+  const share = (r) => `${((r.requestsPerSecond / bareRate) * 100).toFixed(0)}%`;
   const row = (label, r, target) => [
     label,
     Math.round(r.requestsPerSecond).toLocaleString("en"),
@@ -771,11 +775,11 @@ if (only.has("serve")) {
     target ?? "",
   ];
   emit(
-    `1-row JSON requests (\`dataframe_split\`), ${result.duration} s after a 2 s warm-up, 10 connections; every server in its own process, autocannon in the benchmark's. Load average at start: ${startLoad}.`,
+    `1-row JSON requests (\`dataframe_split\`), ${result.duration} s after a 2 s warm-up, 10 connections; every server in its own process, autocannon in the benchmark's; "of bare" is of the mean of the two bare runs. Load average at start: ${startLoad}.`,
   );
   emit();
   const target = (r) =>
-    `${r.requestsPerSecond >= t.bare.requestsPerSecond / 2 ? "met" : "**missed**"}; p99 ${r.p99Ms < 10 ? "met" : "**missed**"}`;
+    `${r.requestsPerSecond >= bareRate / 2 ? "met" : "**missed**"}; p99 ${r.p99Ms < 10 ? "met" : "**missed**"}`;
   const labels = {
     bare: "bare `node:http` answering a constant",
     kilnStub: "Kiln, a model that does not read its input (protocol + DataFrame only)",
@@ -785,6 +789,7 @@ if (only.has("serve")) {
     spaceflights: "Kiln, the packaged spaceflights model (`kiln run` of the example)",
     kilnBatched: "Kiln, linear model in JS, array out, `--batch-max-rows 64`",
     spaceflightsBatched: "Kiln, the packaged spaceflights model, `--batch-max-rows 64`",
+    bareAfter: "bare `node:http` again, last",
   };
   const targeted = new Set(["kiln", "spaceflights", "kilnBatched", "spaceflightsBatched"]);
   emit(
