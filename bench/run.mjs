@@ -801,6 +801,34 @@ if (only.has("serve")) {
     ),
   );
   emit();
+  if (result.paired && Object.keys(result.paired).length > 0) {
+    emit(
+      "Paired with the bare server (both up, alternating runs of the same length, so both see the same load): the ratio of each round, and the Kiln server's worst p99 over the rounds.",
+    );
+    emit();
+    const pct = (x) => `${(x * 100).toFixed(0)}%`;
+    emit(
+      table(
+        [
+          "Server",
+          "Rounds",
+          "of bare (median)",
+          "of bare (min–max)",
+          "p99 max (ms)",
+          "Target: ≥ 50%, p99 < 10 ms",
+        ],
+        Object.entries(result.paired).map(([key, p]) => [
+          labels[key],
+          `${p.rounds.length} × 2 s`,
+          pct(p.medianRatio),
+          `${pct(p.minRatio)}–${pct(p.maxRatio)}`,
+          String(p.p99MaxMs),
+          `${p.medianRatio >= 0.5 ? "met" : "**missed**"}; p99 ${p.p99MaxMs < 10 ? "met" : "**missed**"}`,
+        ]),
+      ),
+    );
+    emit();
+  }
   if (result.soak) {
     const s = result.soak;
     emit(

@@ -2,12 +2,14 @@
  * Serving benchmark: autocannon (in this process) against a server in its own process.
  *   node bench/serve.mjs [--duration 10] [--connections 10] [--soak 100000]
  *                        [--spaceflights-model DIR] [--rows bare,kiln,spaceflights,…]
- *                        [--batch-max-rows 64] [--batch-wait-ms 0]
+ *                        [--batch-max-rows 64] [--batch-wait-ms 0] [--paired-rounds 5] [--paired-seconds 2]
  * Throughput: 1-row JSON requests to the bare node:http server and to Kiln's scoring server
  * (linear model in JS, and as Polars expressions; the spaceflights example's packaged model, which
  * the setup trains and packages in a copy of the example unless `--spaceflights-model` names a
  * prepared model folder), both also with dynamic batching (`--batch-max-rows`, default 64, no
- * added wait). `--rows` runs only the named rows. Soak: `--soak` requests with bad ones
+ * added wait). `--rows` runs only the named rows. Then the targeted rows again, each alternating
+ * with the bare server round by round (`--paired-rounds` × `--paired-seconds`), for ratios that the
+ * machine's moving load does not skew. Soak: `--soak` requests with bad ones
  * mixed in, the server's RSS before and after, and its 5xx count. Prints one JSON line.
  */
 import { spawn } from "node:child_process";
@@ -135,10 +137,60 @@ const rows = [
   // The bare server again: the machine's load moves during the run, and the ratios use both.
   ["bareAfter", "bare node:http, again", () => ["--server", "bare"]],
 ];
+/**
+ * A Kiln row against the bare server in alternation: both servers up, `rounds` runs of `seconds`
+ * each, bare then Kiln, so both see the same load (on a shared machine the load moves within
+ * seconds). The ratio of each round, and the Kiln server's p99 in each.
+ */
+async function paired(name, extra, body = ONE_ROW) {
+  const bare = await startTarget(["--server", "bare"]);
+  const target = await startTarget(extra);
+  const requests = [json(body)];
+  try {
+    progress(`${name} paired with bare: warm-up 2 s each, then ${pairedRounds} × ${pairedSeconds} s each`);
+    await cannon(bare.port, { duration: 2, requests });
+    await cannon(target.port, { duration: 2, requests });
+    const rounds = [];
+    for (let i = 0; i < pairedRounds; i++) {
+      const b = await cannon(bare.port, { duration: pairedSeconds, requests });
+      const k = await cannon(target.port, { duration: pairedSeconds, requests });
+      rounds.push({
+        bare: b.requests.average,
+        kiln: k.requests.average,
+        ratio: k.requests.average / b.requests.average,
+        p99Ms: k.latency.p99,
+        non2xx: k.non2xx,
+      });
+    }
+    const sorted = (values) => [...values].sort((a, b) => a - b);
+    const ratios = sorted(rounds.map((r) => r.ratio));
+    return {
+      rounds,
+      medianRatio: ratios[ratios.length >> 1],
+      minRatio: ratios[0],
+      maxRatio: ratios[ratios.length - 1],
+      p99MaxMs: Math.max(...rounds.map((r) => r.p99Ms)),
+    };
+  } finally {
+    await stopTarget(target);
+    await stopTarget(bare);
+  }
+}
+
+const pairedRows = new Set(["kiln", "spaceflights", "kilnBatched", "spaceflightsBatched"]);
+const pairedRounds = Number(args["paired-rounds"] ?? 5);
+const pairedSeconds = Number(args["paired-seconds"] ?? 2);
 try {
   for (const [key, name, extra, body] of rows) {
     if (onlyRows && !onlyRows.has(key)) continue;
     result.throughput[key] = await throughput(name, extra(), body?.());
+  }
+  if (pairedRounds > 0) {
+    result.paired = {};
+    for (const [key, name, extra, body] of rows) {
+      if (!pairedRows.has(key) || (onlyRows && !onlyRows.has(key))) continue;
+      result.paired[key] = await paired(name, extra(), body?.());
+    }
   }
 } finally {
   spaceflights?.remove();

@@ -77,7 +77,8 @@ export function evaluateModel(model: LinearModel, xTest: pl.DataFrame, yTest: pl
  * the model's features are ignored; a missing one is an error naming it.
  */
 export function predictPrice(model: LinearModel, features: pl.DataFrame): Float64Array {
-  const missing = model.features.filter((f) => !features.columns.includes(f));
+  const columns = features.columns; // read once: each read is a call into Polars
+  const missing = model.features.filter((f) => !columns.includes(f));
   if (missing.length > 0) throw new Error(`The rows lack the model's features: ${missing.join(", ")}.`);
   // This runs once per served request, on a few rows: every Polars object nodejs-polars makes (a
   // column expression, a Series) costs about a millisecond there, far more than the arithmetic. So
