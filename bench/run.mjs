@@ -832,7 +832,7 @@ if (only.has("serve")) {
   if (result.soak) {
     const s = result.soak;
     emit(
-      `Soak: after ${s.warmUp.toLocaleString("en")} requests of warm-up, ${s.requests.toLocaleString("en")} requests, one in five bad (invalid JSON, missing column, wrong type, unknown param, 415, 404): ${s.status2xx.toLocaleString("en")} 2xx, ${s.status4xx.toLocaleString("en")} 4xx, **${s.status5xx} 5xx** (target 0, warm-up included), ${s.errors} errors, ${s.seconds.toFixed(0)} s. Server RSS during the warm-up ${s.rssWarmUpMiB.map((m) => m.toFixed(0)).join(" → ")} MiB, then during the soak ${s.rssStepsMiB.map((m) => m.toFixed(0)).join(" → ")} MiB every quarter: **${(s.rssGrowth * 100).toFixed(1)}%** growth (target < 10%).`,
+      `Soak (${s.model === "linear" ? "the linear model" : "the packaged spaceflights model"}): after ${s.warmUp.toLocaleString("en")} requests of warm-up, ${s.requests.toLocaleString("en")} requests, one in five bad (invalid JSON, missing column, wrong type, unknown param, 415, 404): ${s.status2xx.toLocaleString("en")} 2xx, ${s.status4xx.toLocaleString("en")} 4xx, **${s.status5xx} 5xx** (target 0, warm-up included), ${s.errors} errors, ${s.seconds.toFixed(0)} s. Server RSS during the warm-up ${s.rssWarmUpMiB.map((m) => m.toFixed(0)).join(" → ")} MiB, then during the soak ${s.rssStepsMiB.map((m) => m.toFixed(0)).join(" → ")} MiB every quarter: **${(s.rssGrowth * 100).toFixed(1)}%** growth (target < 10%).`,
     );
     emit();
   }

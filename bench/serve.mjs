@@ -3,6 +3,7 @@
  *   node bench/serve.mjs [--duration 10] [--connections 10] [--soak 100000]
  *                        [--spaceflights-model DIR] [--rows bare,kiln,spaceflights,…]
  *                        [--batch-max-rows 64] [--batch-wait-ms 0] [--paired-rounds 5] [--paired-seconds 2]
+ *                        [--soak-model spaceflights|linear]
  * Throughput: 1-row JSON requests to the bare node:http server and to Kiln's scoring server
  * (linear model in JS, and as Polars expressions; the spaceflights example's packaged model, which
  * the setup trains and packages in a copy of the example unless `--spaceflights-model` names a
@@ -192,13 +193,16 @@ try {
       result.paired[key] = await paired(name, extra(), body?.());
     }
   }
-} finally {
+} catch (error) {
   spaceflights?.remove();
+  throw error;
 }
 
 if (soakRequests > 0) {
   // One request in five is bad, of six kinds; autocannon cycles through the list on each connection.
-  const good = json(ONE_ROW);
+  // The soak's server: the packaged spaceflights model (the issue's), or `--soak-model linear`.
+  const soakModel = args["soak-model"] ?? "spaceflights";
+  const good = json(soakModel === "linear" ? ONE_ROW : spaceflightsRow());
   const bad = [
     json("{not json"),
     json(JSON.stringify({ dataframe_records: [{ engines: 1 }] })),
@@ -209,7 +213,9 @@ if (soakRequests > 0) {
   ];
   const mix = [];
   for (const b of bad) mix.push(good, good, good, good, b);
-  const target = await startTarget(kiln("js", "array"));
+  const target = await startTarget(
+    soakModel === "linear" ? kiln("js", "array") : ["--server", "kiln", "--model", spaceflightsModel()],
+  );
   try {
     // RSS grows while V8's heap and the allocator settle (it levels off after 50,000–100,000
     // requests here, then moves with the garbage collector); growth after that is what a leak shows.
@@ -252,6 +258,7 @@ if (soakRequests > 0) {
     }
     const after = rssSteps[rssSteps.length - 1];
     result.soak = {
+      model: soakModel,
       ...counts,
       warmUp,
       rssWarmUpMiB: warmSteps,
@@ -262,6 +269,7 @@ if (soakRequests > 0) {
     };
   } finally {
     await stopTarget(target);
+    spaceflights?.remove();
   }
-}
+} else spaceflights?.remove();
 report(result);
