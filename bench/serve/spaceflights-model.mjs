@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 
 const repo = fileURLToPath(new URL("../..", import.meta.url));
 
-/** Packages the model; returns its folder and `remove()`, which deletes the copy. Needs the build. */
+/** Packages the model; returns its folder, the project's, and `remove()`, which deletes the copy. Needs the build. */
 export function packageSpaceflights() {
   const dir = mkdtempSync(join(tmpdir(), "kiln-bench-spaceflights-"));
   const example = join(repo, "examples/spaceflights");
@@ -32,6 +32,8 @@ export function packageSpaceflights() {
   const [run] = readdirSync(join(artifacts, experiment));
   return {
     modelPath: join(artifacts, experiment, run, "artifacts/model"),
+    /** The copy of the project (where `kiln models serve` finds its plugins). */
+    projectPath: dir,
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

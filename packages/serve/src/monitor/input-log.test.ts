@@ -44,6 +44,19 @@ describe("InputLog", () => {
     expect(log.written).toEqual({ rows: 8, parts: 2 });
   });
 
+  it("writes frames whose columns have other types to parts of their own, values unchanged", async () => {
+    const out = join(dir, "typed");
+    const log = await InputLog.open({ destination: out }, logger);
+    log.record(pl.DataFrame({ x: [1, 2] }, { schema: { x: pl.Int64 } }));
+    log.record(pl.DataFrame({ x: [2.5] }));
+    log.record(pl.DataFrame({ x: ["three"] }));
+    await log.close();
+    const files = (await readdir(out)).sort();
+    const parts = files.map((f) => pl.readParquet(join(out, f)).getColumn("x"));
+    expect(parts.map((c) => c.toArray()).sort()).toEqual([[1, 2], [2.5], ["three"]].sort());
+    expect(parts.map((c) => String(c.dtype.variant)).sort()).toEqual(["Float64", "Int64", "String"]);
+  });
+
   it("keeps a share of predictions with a sample rate", async () => {
     const log = await InputLog.open({ destination: dir, sampleRate: 0.2, flushRows: 1_000_000 }, logger);
     const one = rows(1);

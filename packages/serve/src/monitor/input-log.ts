@@ -31,17 +31,25 @@ function partName(now: Date, seq: number): string {
   return `inputs-${stamp}-${process.pid}-${String(seq).padStart(6, "0")}-${randomUUID().slice(0, 8)}.parquet`;
 }
 
+/** Rows waiting to be written that share their columns and types. */
+interface RowGroup {
+  schema: Record<string, pl.DataType>;
+  rows: Record<string, unknown>[];
+}
+
 /**
- * Buffers sampled input frames and writes them as Parquet parts. A write that fails keeps the rows
- * for the next try (with a warning); `close()` writes what is left.
+ * Buffers sampled input rows and writes them as Parquet parts. Rows are kept as plain records, not
+ * frames: holding thousands of small nodejs-polars DataFrames, and stacking them, costs seconds of
+ * garbage collection. A write that fails keeps the rows for the next try (with a warning);
+ * `close()` writes what is left.
  */
 export class InputLog {
   readonly #pl: Polars;
   readonly #fs: FileSystem;
   readonly #options: Required<InputLogOptions>;
   readonly #logger: Logger;
-  /** Waiting frames with the time each was served (the column is added per part: cheap per request). */
-  #frames: { frame: pl.DataFrame; at: number }[] = [];
+  /** Waiting rows by their columns and types (requests without a signature may differ). */
+  #groups = new Map<string, RowGroup>();
   #rows = 0;
   #seq = 0;
   #dropped = 0;
@@ -80,13 +88,28 @@ export class InputLog {
   record(frame: pl.DataFrame): void {
     if (frame.height === 0) return;
     if (this.#options.sampleRate < 1 && Math.random() >= this.#options.sampleRate) return;
-    this.#frames.push({ frame, at: Date.now() });
+    // Keyed by columns and types: a part is written with its rows' types, and reading values into
+    // another type would change them silently (2.5 into an integer column is 2).
+    const types = frame.dtypes;
+    const key = frame.columns.map((c, i) => `${c}:${String(types[i])}`).join("\u0000");
+    let group = this.#groups.get(key);
+    if (!group) {
+      const schema = Object.fromEntries(frame.columns.map((c, i) => [c, types[i]!]));
+      schema[SERVED_AT] = this.#pl.Datetime("ms");
+      group = { schema, rows: [] };
+      this.#groups.set(key, group);
+    }
+    const at = new Date();
+    for (const row of frame.toRecords() as Record<string, unknown>[]) {
+      row[SERVED_AT] = at;
+      group.rows.push(row);
+    }
     this.#rows += frame.height;
     if (this.#rows >= this.#options.flushRows) void this.flush();
     else this.#timer ??= setTimeout(() => void this.flush(), this.#options.flushIntervalMs).unref();
   }
 
-  /** Writes every waiting row as one part (after any write in progress). */
+  /** Writes every waiting row, a part per set of columns (after any write in progress). */
   flush(): Promise<void> {
     this.#flushing = this.#flushing.then(() => this.#writeWaiting());
     return this.#flushing;
@@ -95,33 +118,30 @@ export class InputLog {
   async #writeWaiting(): Promise<void> {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    if (this.#frames.length === 0) return;
-    // Frames of one schema go into one part (without a signature, requests may differ).
-    const groups = new Map<string, { frame: pl.DataFrame; at: number }[]>();
-    for (const f of this.#frames) {
-      const key = f.frame.columns.map((c, i) => `${c}:${String(f.frame.dtypes[i])}`).join(",");
-      groups.set(key, [...(groups.get(key) ?? []), f]);
+    for (const group of this.#groups.values()) {
+      if (group.rows.length === 0) continue;
+      const rows = group.rows;
+      group.rows = [];
+      this.#rows -= rows.length;
+      await this.#writePart(group, rows);
     }
-    this.#frames = [];
-    this.#rows = 0;
-    for (const frames of groups.values()) await this.#writePart(frames);
   }
 
-  async #writePart(frames: { frame: pl.DataFrame; at: number }[]): Promise<void> {
-    const rows = frames.reduce((n, f) => n + f.frame.height, 0);
+  async #writePart(group: RowGroup, rows: Record<string, unknown>[]): Promise<void> {
     const path = `${this.#options.destination}/${partName(new Date(), this.#seq++)}`;
     try {
-      await this.#fs.write(path, this.#part(frames).writeParquet());
-      this.written.rows += rows;
+      await this.#fs.write(path, this.#frame(group, rows).writeParquet());
+      this.written.rows += rows.length;
       this.written.parts++;
     } catch (error) {
       // Keep the rows for the next try, the oldest dropped beyond the limit.
-      this.#frames = [...frames, ...this.#frames];
-      this.#rows += rows;
-      while (this.#rows > this.#options.maxBufferedRows && this.#frames.length > 1) {
-        const oldest = this.#frames.shift()!;
-        this.#rows -= oldest.frame.height;
-        this.#dropped += oldest.frame.height;
+      group.rows = [...rows, ...group.rows];
+      this.#rows += rows.length;
+      const over = Math.min(this.#rows - this.#options.maxBufferedRows, group.rows.length);
+      if (over > 0) {
+        group.rows.splice(0, over);
+        this.#rows -= over;
+        this.#dropped += over;
       }
       this.#logger.warn(
         `Could not write logged inputs to ${path}: ${(error as Error).message}. ${this.#rows} rows wait for the next try${this.#dropped > 0 ? `; ${this.#dropped} dropped so far (over ${this.#options.maxBufferedRows} waiting)` : ""}.`,
@@ -130,15 +150,9 @@ export class InputLog {
     }
   }
 
-  /**
-   * Frames of one schema as one, each row with the time it was served. `vstack`, not `pl.concat`:
-   * the frames may come from another copy of nodejs-polars (the model's), which concat refuses.
-   */
-  #part(frames: readonly { frame: pl.DataFrame; at: number }[]): pl.DataFrame {
-    const p = this.#pl;
-    const rows = frames.slice(1).reduce((all, f) => all.vstack(f.frame), frames[0]!.frame);
-    const times = frames.flatMap((f) => new Array<Date>(f.frame.height).fill(new Date(f.at)));
-    return rows.withColumn(p.Series(SERVED_AT, times, p.Datetime("ms")));
+  /** The rows as one DataFrame, typed as the frames they came from. */
+  #frame(group: RowGroup, rows: Record<string, unknown>[]): pl.DataFrame {
+    return this.#pl.readRecords(rows, { schema: group.schema });
   }
 
   /** Writes what waits; rows that still cannot be written are reported as lost. */
