@@ -180,7 +180,12 @@ export async function packageModel(options: PackageModelOptions): Promise<Packag
     for (const [path, text] of Object.entries(environment)) await put(folder, path, text);
 
     // The signature: inputs from what training saw, outputs from the packaged model's own answer.
-    const sample = options.inputSample ?? (await persistedInput(catalog, spec.inputName, spec.referenceRows));
+    const persisted =
+      options.inputSample === undefined
+        ? await persistedInput(catalog, spec.inputName, Math.max(spec.referenceRows, spec.inputExampleRows))
+        : undefined;
+    const sample = options.inputSample ?? persisted?.sample;
+    const sourceRows = options.inputSourceRows ?? persisted?.sourceRows;
     const example = isFrame(sample) ? (sample as FrameLike).head(spec.inputExampleRows) : undefined;
     const inputs = sample === undefined ? undefined : inferColumns(sample);
     if (sample === undefined)
@@ -211,9 +216,7 @@ export async function packageModel(options: PackageModelOptions): Promise<Packag
         logger.warn(`The model has no output signature: its prediction is ${outputs.problem}.`);
       await put(folder, INPUT_EXAMPLE, `${JSON.stringify(splitFrame(example, spec.inputExampleRows))}\n`);
     }
-    const reference = example
-      ? referenceSample(sample, spec.referenceRows, options.inputSourceRows)
-      : undefined;
+    const reference = example ? referenceSample(sample, spec.referenceRows, sourceRows) : undefined;
     if (reference) await put(folder, REFERENCE_DATA, reference.bytes);
     const params = inferParams(parameters, writtenAsFloat(context.parameters));
     if (params.skipped.length > 0)
@@ -349,15 +352,24 @@ function referenceSample(
 }
 
 /**
- * The model's input as the catalog holds it when this process never saw it (a distributed run's
+ * The model's input as the catalog holds it, cut as the tracking hooks cut what they see (a seeded
+ * sample of `keep` rows when it has more), for when this process never saw it (a distributed run's
  * nodes ran on workers) and it is persisted; undefined for memory data.
  */
-async function persistedInput(catalog: DataCatalog, name: string, rows: number): Promise<unknown> {
+async function persistedInput(
+  catalog: DataCatalog,
+  name: string,
+  keep: number,
+): Promise<{ sample: unknown; sourceRows?: number } | undefined> {
   if (!catalog.has(name) || catalog.get(name).ephemeral === true) return undefined;
+  let data: unknown;
   try {
-    const data = (await catalog.load(name)) as { head?: (n: number) => unknown } | null;
-    return typeof data?.head === "function" ? data.head(Math.max(rows, 1)) : data;
+    data = await catalog.load(name);
   } catch {
     return undefined;
   }
+  const frame = data as Partial<SampleableFrame> | null;
+  if (typeof frame?.height !== "number" || typeof frame.sample !== "function") return { sample: data };
+  const sample = frame.height > keep ? (frame as SampleableFrame).sample(keep, null, false, 0) : frame;
+  return { sample, sourceRows: frame.height };
 }
