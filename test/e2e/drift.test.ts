@@ -45,6 +45,10 @@ function serve(...flags: string[]): Promise<{ url: string; output: () => string 
   });
 }
 
+/** `kiln monitor drift -m models:/spaceflights@champion …` in the copy. */
+const checkDrift = (...args: string[]) =>
+  sf.kiln("monitor", "drift", "-m", "models:/spaceflights@champion", ...args);
+
 const stopped = (child: ChildProcess) =>
   new Promise<number | null>((resolve) => {
     child.removeAllListeners("exit");
@@ -54,14 +58,7 @@ const stopped = (child: ChildProcess) =>
 
 describe("kiln monitor drift (spaceflights)", () => {
   it("finds no drift in the training data itself", () => {
-    const check = sf.kiln(
-      "monitor",
-      "drift",
-      "-m",
-      "models:/spaceflights@champion",
-      "--current",
-      "data/03_primary/model_input_table.parquet",
-    );
+    const check = checkDrift("--current", "data/03_primary/model_input_table.parquet");
     expect(check.status, check.stderr).toBe(0);
     expect(check.stdout).toMatch(
       /against models:\/spaceflights@champion \(reference_data\.parquet\) \(\d{3,} rows\)/,
@@ -96,18 +93,7 @@ describe("kiln monitor drift (spaceflights)", () => {
     expect(parts.every((p) => p.endsWith(".parquet"))).toBe(true);
 
     const report = join(work, "drift.json");
-    const check = sf.kiln(
-      "monitor",
-      "drift",
-      "-m",
-      "models:/spaceflights@champion",
-      "--current",
-      logged,
-      "--report",
-      report,
-      "--trigger",
-      "data_processing",
-    );
+    const check = checkDrift("--current", logged, "--report", report, "--trigger", "data_processing");
     expect(check.status, check.stderr).toBe(0);
     expect(check.stdout).toMatch(/^company_rating\s+numeric\s+\d+\.\d+\s+\d\.\d+\s+\S+\s+drift \*$/m);
     expect(check.stdout).toMatch(/^engines\s+numeric\s+0\.0\d\d .*stable$/m);
@@ -128,42 +114,17 @@ describe("kiln monitor drift (spaceflights)", () => {
   }, 120_000);
 
   it("explains a source it cannot find and a bad option, with exit code 2", () => {
-    const missing = sf.kiln(
-      "monitor",
-      "drift",
-      "-m",
-      "models:/spaceflights@champion",
-      "--current",
-      "model_input_tabel",
-    );
+    const missing = checkDrift("--current", "model_input_tabel");
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain(
       "Error KILN_MONITOR_BAD_SOURCE: --current model_input_tabel: no such file or folder, and no dataset of that name in the catalog.",
     );
     expect(missing.stderr).toContain('Did you mean the dataset "model_input_table"?');
-    const byName = sf.kiln(
-      "monitor",
-      "drift",
-      "-m",
-      "models:/spaceflights@champion",
-      "--current",
-      "model_input_table",
-      "--threshold",
-      "x",
-    );
+    const byName = checkDrift("--current", "model_input_table", "--threshold", "x");
     expect(byName.stderr).toContain(
       'Error KILN_MONITOR_BAD_OPTION: --threshold must be a number from 0 to 100, got "x".',
     );
-    const trigger = sf.kiln(
-      "monitor",
-      "drift",
-      "-m",
-      "models:/spaceflights@champion",
-      "--current",
-      "model_input_table",
-      "--trigger",
-      "data_procesing",
-    );
+    const trigger = checkDrift("--current", "model_input_table", "--trigger", "data_procesing");
     expect(trigger.status).toBe(2);
     expect(trigger.stderr).toContain(
       "Error KILN_MONITOR_BAD_OPTION: --trigger data_procesing: the project has no such pipeline.",
